@@ -1,0 +1,227 @@
+//! Output: minifying pages and writing the site atomically.
+//!
+//! Everything is written into a temporary folder beside the target and swapped in at the end,
+//! so a failed or killed build leaves the previous `public/` exactly as it was. Temporary folders
+//! left by a killed build are removed by the next one.
+
+pub mod feeds;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{ErrorKind, Result, SiteError};
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path relative to the output folder, with `/` separators (`annual-reports/index.html`).
+    pub path: String,
+    /// Its contents.
+    pub bytes: Vec<u8>,
+}
+
+/// Minifies an HTML page. Closing tags and the html/head tags are kept, which keeps the output
+/// easy to read in a browser's source view and valid for the Nu checker.
+pub fn minify(html: &[u8]) -> Vec<u8> {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.keep_closing_tags = true;
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.minify_css = true;
+    cfg.minify_js = false;
+    minify_html::minify(html, &cfg)
+}
+
+/// Reads the site's own `static/` folder: files copied as they are.
+pub fn site_static_files(site_root: &Path) -> Result<Vec<OutputFile>> {
+    let dir = site_root.join("static");
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            SiteError::new(ErrorKind::Read, format!("cannot read static/: {e}")).in_file("static")
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+        let shown = Path::new("static").join(rel);
+        let bytes = std::fs::read(entry.path()).map_err(|e| {
+            SiteError::new(ErrorKind::Read, format!("cannot read: {e}")).in_file(&shown)
+        })?;
+        files.push(OutputFile {
+            path: rel.to_string_lossy().replace('\\', "/"),
+            bytes,
+        });
+    }
+    Ok(files)
+}
+
+/// Checks that no output path can leave the output folder.
+fn safe_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && path
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != "..")
+}
+
+/// What writing the output did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Files written.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+}
+
+/// Writes `files` into `out_dir` atomically: into a temporary folder beside it, then swapped in.
+pub fn write_site(files: &[OutputFile], out_dir: &Path) -> Result<WriteStats> {
+    let write_err = |path: &Path, e: std::io::Error| {
+        SiteError::new(ErrorKind::Write, format!("cannot write {}: {e}", path.display()))
+            .in_file(path)
+            .with_help("check that the output folder's parent exists and is writable, or choose another with --output")
+    };
+    if out_dir.exists() && !out_dir.is_dir() {
+        return Err(SiteError::new(
+            ErrorKind::Write,
+            format!("{} exists and is not a folder", out_dir.display()),
+        )
+        .in_file(out_dir)
+        .with_help("remove it or choose another output folder with --output")
+        .into());
+    }
+    let name = out_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| {
+            SiteError::new(ErrorKind::Write, "the output folder has no name").in_file(out_dir)
+        })?;
+    let parent = match out_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| write_err(&parent, e))?;
+    remove_stale(&parent, &name);
+
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
+    let old = parent.join(format!(".{name}.old-{pid}"));
+    std::fs::create_dir(&tmp).map_err(|e| write_err(&tmp, e))?;
+
+    let result = fill(&tmp, files).and_then(|stats| {
+        if out_dir.exists() {
+            std::fs::rename(out_dir, &old).map_err(|e| write_err(out_dir, e))?;
+            if let Err(e) = std::fs::rename(&tmp, out_dir) {
+                // Put the previous site back before reporting.
+                let _ = std::fs::rename(&old, out_dir);
+                return Err(write_err(out_dir, e).into());
+            }
+            let _ = std::fs::remove_dir_all(&old);
+        } else {
+            std::fs::rename(&tmp, out_dir).map_err(|e| write_err(out_dir, e))?;
+        }
+        Ok(stats)
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+fn fill(tmp: &Path, files: &[OutputFile]) -> Result<WriteStats> {
+    let mut dirs = BTreeSet::new();
+    for f in files {
+        if !safe_relative(&f.path) {
+            return Err(SiteError::new(
+                ErrorKind::UnsafePath,
+                format!("refusing to write `{}` outside the output folder", f.path),
+            )
+            .into());
+        }
+        if let Some((dir, _)) = f.path.rsplit_once('/') {
+            dirs.insert(dir);
+        }
+    }
+    for dir in &dirs {
+        let p = tmp.join(dir);
+        std::fs::create_dir_all(&p).map_err(|e| {
+            SiteError::new(
+                ErrorKind::Write,
+                format!("cannot create {}: {e}", p.display()),
+            )
+            .in_file(&p)
+        })?;
+    }
+    files.par_iter().try_for_each(|f| {
+        let p = tmp.join(&f.path);
+        std::fs::write(&p, &f.bytes).map_err(|e| {
+            SiteError::new(
+                ErrorKind::Write,
+                format!("cannot write {}: {e}", p.display()),
+            )
+            .in_file(&p)
+        })
+    })?;
+    Ok(WriteStats {
+        files: files.len(),
+        bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
+    })
+}
+
+/// Removes temporary folders left behind by a build that was killed.
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let tmp_prefix = format!(".{name}.tmp-");
+    let old_prefix = format!(".{name}.old-");
+    for entry in entries.flatten() {
+        let n = entry.file_name().to_string_lossy().into_owned();
+        if n.starts_with(&tmp_prefix) || n.starts_with(&old_prefix) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_paths_that_escape() {
+        assert!(safe_relative("a/index.html"));
+        assert!(!safe_relative("../x"));
+        assert!(!safe_relative("/etc/passwd"));
+        assert!(!safe_relative("a//b"));
+    }
+
+    #[test]
+    fn swaps_in_and_cleans_stale_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(dir.path().join(".public.tmp-1")).unwrap();
+        let files = vec![OutputFile {
+            path: "a/index.html".into(),
+            bytes: b"one".to_vec(),
+        }];
+        write_site(&files, &out).unwrap();
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
+        let files = vec![OutputFile {
+            path: "b.html".into(),
+            bytes: b"two".to_vec(),
+        }];
+        write_site(&files, &out).unwrap();
+        assert!(!out.join("a").exists());
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left.len(), 1, "{left:?}");
+    }
+}

@@ -1,0 +1,242 @@
+//! The values templates see (documented in `docs/templates.md`).
+//!
+//! The parts shared by every page (`site`, `kinds`) are built once per build; each page adds only
+//! its own values, so no page copies the whole site.
+
+use serde_json::{json, Value};
+use tera::Context;
+use time::Date;
+
+use crate::compliance::Report;
+use crate::content::fields::format_date;
+use crate::content::{Document, Kind, Site};
+
+/// The shared part of every page's context.
+#[derive(Debug, Clone)]
+pub struct SiteContext {
+    site: Value,
+    kinds: Value,
+    site_regime: String,
+}
+
+fn date_str(d: Option<Date>) -> String {
+    d.map(format_date).unwrap_or_default()
+}
+
+/// The financial year or plan period a document covers, or "".
+pub fn period_of(doc: &Document) -> String {
+    [
+        "report.financial_year",
+        "plan.period",
+        "plan.financial_year",
+    ]
+    .iter()
+    .find_map(|p| doc.fields.str(p))
+    .unwrap_or("")
+    .to_string()
+}
+
+/// A document as a listing entry.
+pub fn summary_of(doc: &Document) -> Value {
+    json!({
+        "title": doc.title,
+        "url": doc.url,
+        "kind": doc.kind.as_str(),
+        "kind_title": doc.kind.title(),
+        "summary": doc.summary,
+        "published": date_str(doc.published),
+        "period": period_of(doc),
+    })
+}
+
+fn newest_first(a: &&Document, b: &&Document) -> std::cmp::Ordering {
+    b.published
+        .cmp(&a.published)
+        .then_with(|| a.title.cmp(&b.title))
+}
+
+impl SiteContext {
+    /// Builds the shared context of a site.
+    pub fn new(site: &Site, today: Date) -> Self {
+        let c = &site.config.config;
+        let accessibility_url = site
+            .of_kind(Kind::AccessibilityStatement)
+            .next()
+            .map(|d| d.url.clone())
+            .unwrap_or_default();
+        let extra = serde_json::to_value(&c.extra).unwrap_or(Value::Null);
+        let site_value = json!({
+            "name": c.name,
+            "short_name": c.short_name.clone().unwrap_or_else(|| c.name.clone()),
+            "base_url": c.base_url,
+            "language": c.language,
+            "description": c.description,
+            "contact": c.contact,
+            "navigation": c.navigation,
+            "extra": extra,
+            "accessibility_url": accessibility_url,
+            "compliance_url": "/compliance/",
+            "feed_url": "/atom.xml",
+            "regime": c.compliance.regime.get_ref(),
+            "build_date": format_date(today),
+        });
+        let kinds: Vec<Value> = Kind::ALL
+            .iter()
+            .filter_map(|k| {
+                let url = k.listing_url()?;
+                let count = site.of_kind(*k).count();
+                (count > 0).then(|| json!({"kind": k.as_str(), "title": k.listing_title(), "url": url, "count": count}))
+            })
+            .collect();
+        SiteContext {
+            site: site_value,
+            kinds: Value::Array(kinds),
+            site_regime: c.compliance.regime.get_ref().clone(),
+        }
+    }
+
+    /// The site's base URL without its trailing slash.
+    pub fn base_url(&self) -> &str {
+        self.site["base_url"]
+            .as_str()
+            .unwrap_or("")
+            .trim_end_matches('/')
+    }
+
+    /// The site's name.
+    pub fn name(&self) -> &str {
+        self.site["name"].as_str().unwrap_or("")
+    }
+
+    fn base(&self, current_url: &str, breadcrumbs: Value) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site);
+        ctx.insert("kinds", &self.kinds);
+        ctx.insert("current_url", current_url);
+        ctx.insert("breadcrumbs", &breadcrumbs);
+        ctx
+    }
+
+    /// The home page.
+    pub fn home(&self, site: &Site) -> Context {
+        let mut ctx = self.base("/", json!([]));
+        let mut docs: Vec<&Document> = site
+            .documents
+            .iter()
+            .filter(|d| d.kind != Kind::Page)
+            .collect();
+        docs.sort_by(newest_first);
+        let latest: Vec<Value> = docs.iter().take(10).map(|d| summary_of(d)).collect();
+        let consultations: Vec<Value> = docs
+            .iter()
+            .filter(|d| is_open_consultation(d))
+            .map(|d| summary_of(d))
+            .collect();
+        ctx.insert("latest", &latest);
+        ctx.insert("consultations", &consultations);
+        ctx
+    }
+
+    /// A kind's listing page.
+    pub fn listing(&self, site: &Site, kind: Kind) -> Context {
+        let url = kind.listing_url().unwrap_or_default();
+        let mut ctx = self.base(&url, json!([{"title": "Home", "url": "/"}]));
+        let mut docs: Vec<&Document> = site.of_kind(kind).collect();
+        docs.sort_by(newest_first);
+        ctx.insert(
+            "listing",
+            &json!({
+                "kind": kind.as_str(),
+                "title": kind.listing_title(),
+                "url": url,
+                "intro": "",
+                "pages": docs.iter().map(|d| summary_of(d)).collect::<Vec<_>>(),
+            }),
+        );
+        ctx
+    }
+
+    /// A document's page.
+    pub fn document(&self, doc: &Document) -> Context {
+        let mut crumbs = vec![json!({"title": "Home", "url": "/"})];
+        if let (Some(url), true) = (doc.kind.listing_url(), doc.kind != Kind::Page) {
+            crumbs.push(json!({"title": doc.kind.listing_title(), "url": url}));
+        }
+        let mut ctx = self.base(&doc.url, Value::Array(crumbs));
+        let toc: Vec<Value> = doc
+            .body
+            .outline
+            .iter()
+            .filter(|h| h.level == 2 || h.level == 3)
+            .map(|h| json!({"level": h.level, "text": h.text, "id": h.id}))
+            .collect();
+        let regime = doc
+            .regime
+            .clone()
+            .unwrap_or_else(|| self.site_regime.clone());
+        ctx.insert(
+            "page",
+            &json!({
+                "title": doc.title,
+                "kind": doc.kind.as_str(),
+                "kind_title": doc.kind.title(),
+                "url": doc.url,
+                "summary": doc.summary,
+                "published": date_str(doc.published),
+                "updated": date_str(doc.updated),
+                "content": doc.body.html,
+                "toc": toc,
+                "word_count": doc.body.word_count,
+                "fields": doc.fields.to_json(),
+                "csv_url": csv_url(doc).unwrap_or_default(),
+                "archived": regime != self.site_regime,
+                "regime": regime,
+            }),
+        );
+        ctx
+    }
+
+    /// The compliance page.
+    pub fn compliance(&self, site: &Site, report: &Report) -> Context {
+        let mut ctx = self.base("/compliance/", json!([{"title": "Home", "url": "/"}]));
+        ctx.insert("compliance", &crate::compliance::page_context(site, report));
+        ctx
+    }
+
+    /// The 404 page.
+    pub fn not_found(&self) -> Context {
+        self.base("/404.html", json!([{"title": "Home", "url": "/"}]))
+    }
+}
+
+/// The URL of a register's CSV download, for register kinds.
+pub fn csv_url(doc: &Document) -> Option<String> {
+    if !doc.kind.has_csv() {
+        return None;
+    }
+    let last = doc
+        .url
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("register");
+    Some(format!("{}{}.csv", doc.url, last))
+}
+
+fn is_open_consultation(doc: &Document) -> bool {
+    match doc.kind {
+        Kind::YouSaidWeDid => doc
+            .fields
+            .path("feedback")
+            .and_then(|f| f.as_array())
+            .is_some_and(|items| {
+                items.iter().any(|i| {
+                    i.as_table()
+                        .and_then(|t| t.str("status"))
+                        .is_some_and(|s| s == "in_progress")
+                })
+            }),
+        _ => false,
+    }
+}

@@ -1,0 +1,330 @@
+//! Rendering: documents to HTML pages with Tera and the theme.
+//!
+//! The default theme is embedded in the binary; a site's `themes/NAME/templates/x.html` replaces
+//! the default `x.html`. Templates are compiled once per build; pages render in parallel. The
+//! context each template receives is documented in `docs/templates.md`.
+
+pub mod context;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use tera::Tera;
+use time::Date;
+
+use crate::compliance::Report;
+use crate::content::{Document, Kind, Site};
+use crate::error::{Error, ErrorKind, Result, SiteError};
+use crate::init::THEME_FILES;
+use crate::output::OutputFile;
+
+pub use context::SiteContext;
+
+/// The compiled templates and static files of the theme in use.
+pub struct Theme {
+    tera: Tera,
+    /// Static files: output path and bytes.
+    pub static_files: Vec<(String, Vec<u8>)>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme")
+            .field("static_files", &self.static_files.len())
+            .finish()
+    }
+}
+
+/// The name of the embedded default theme.
+pub const DEFAULT_THEME: &str = "nhs";
+
+impl Theme {
+    /// Loads the embedded theme, then the site's overrides in `themes/NAME/`.
+    pub fn load(site_root: &Path, name: Option<&str>) -> Result<Theme> {
+        let mut templates: HashMap<String, (String, String)> = HashMap::new();
+        let mut static_files: HashMap<String, Vec<u8>> = HashMap::new();
+        for (rel, bytes) in THEME_FILES {
+            if let Some(t) = rel.strip_prefix("templates/") {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                templates.insert(
+                    t.to_string(),
+                    (text, format!("(default theme) templates/{t}")),
+                );
+            } else if let Some(s) = rel.strip_prefix("static/") {
+                static_files.insert(s.to_string(), bytes.to_vec());
+            }
+        }
+        if let Some(name) = name {
+            let dir = site_root.join("themes").join(name);
+            if !dir.is_dir() && name != DEFAULT_THEME {
+                return Err(SiteError::new(ErrorKind::Config, format!("theme `{name}` not found"))
+                    .in_file(crate::config::CONFIG_FILE)
+                    .with_help(format!(
+                        "create themes/{name}/templates/ or remove `theme` from site.toml to use the default theme"
+                    ))
+                    .into());
+            }
+            read_overrides(site_root, &dir, &mut templates, &mut static_files)?;
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.register_filter("long_date", long_date_filter);
+        let mut sorted: Vec<_> = templates.into_iter().collect();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        tera.add_raw_templates(sorted.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
+            .map_err(|e| {
+                let (name, origin) = failing_template(&e, &sorted);
+                template_error(&e, &name, origin)
+            })?;
+        for required in [
+            "base.html",
+            "home.html",
+            "list.html",
+            "page.html",
+            "compliance.html",
+            "404.html",
+        ] {
+            if !sorted.iter().any(|(n, _)| n == required) {
+                return Err(SiteError::new(ErrorKind::Template, format!("the theme has no {required}"))
+                    .with_help("copy it from the default theme (themes/nhs/templates/ in the ccg-site repository)")
+                    .into());
+            }
+        }
+        let mut static_files: Vec<_> = static_files.into_iter().collect();
+        static_files.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(Theme { tera, static_files })
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
+    }
+
+    fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, SiteError> {
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| template_error(&e, name, None))
+    }
+}
+
+fn read_overrides(
+    site_root: &Path,
+    dir: &Path,
+    templates: &mut HashMap<String, (String, String)>,
+    static_files: &mut HashMap<String, Vec<u8>>,
+) -> Result<()> {
+    for sub in ["templates", "static"] {
+        let base = dir.join(sub);
+        if !base.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
+            let entry = entry.map_err(|e| {
+                SiteError::new(ErrorKind::Read, format!("cannot read the theme: {e}"))
+                    .in_file(&base)
+            })?;
+            if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.')
+            {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&base).unwrap_or(entry.path());
+            let key = rel.to_string_lossy().replace('\\', "/");
+            let shown = entry
+                .path()
+                .strip_prefix(site_root)
+                .unwrap_or(entry.path())
+                .to_path_buf();
+            let bytes = std::fs::read(entry.path()).map_err(|e| {
+                SiteError::new(ErrorKind::Read, format!("cannot read: {e}")).in_file(&shown)
+            })?;
+            if sub == "templates" {
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    SiteError::new(ErrorKind::Encoding, "the template is not valid UTF-8")
+                        .in_file(&shown)
+                })?;
+                templates.insert(key, (text, shown.display().to_string()));
+            } else {
+                static_files.insert(key, bytes);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn failing_template<'a>(
+    e: &tera::Error,
+    sorted: &'a [(String, (String, String))],
+) -> (String, Option<&'a str>) {
+    let text = error_chain(e);
+    for (name, (_, origin)) in sorted {
+        if text.contains(&format!("'{name}'")) {
+            return (name.clone(), Some(origin.as_str()));
+        }
+    }
+    ("a template".to_string(), None)
+}
+
+fn error_chain(e: &tera::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+/// A located error for a Tera failure: the template's file and, where Tera gives it, the line.
+fn template_error(e: &tera::Error, name: &str, origin: Option<&str>) -> SiteError {
+    let text = error_chain(e);
+    let mut err = SiteError::new(
+        ErrorKind::Template,
+        format!("template {name}: {}", text.replace('\n', " ")),
+    )
+    .in_file(origin.unwrap_or(name));
+    // Tera's parse errors contain "--> LINE:COL".
+    if let Some(pos) = text.find("--> ") {
+        let rest = &text[pos + 4..];
+        let mut nums = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
+        if let (Some(l), Some(c)) = (nums.next(), nums.next()) {
+            if let (Ok(l), Ok(c)) = (l.parse(), c.parse()) {
+                err = err.at(l, c);
+            }
+        }
+    }
+    err.with_help("fix the template, or delete it from themes/ to use the default theme's version")
+}
+
+fn long_date_filter(
+    value: &tera::Value,
+    _: &HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let Some(s) = value.as_str() else {
+        return Ok(value.clone());
+    };
+    Ok(tera::Value::String(
+        match crate::content::fields::parse_date(s) {
+            Some(d) => long_date(d),
+            None => s.to_string(),
+        },
+    ))
+}
+
+/// `15 July 2024`.
+pub fn long_date(d: Date) -> String {
+    format!("{} {} {}", d.day(), d.month(), d.year())
+}
+
+/// Renders every page of the site to minified HTML, plus the theme's static files.
+pub fn render_site(
+    site: &Site,
+    report: &Report,
+    theme: &Theme,
+    today: Date,
+) -> Result<Vec<OutputFile>> {
+    let ctx = SiteContext::new(site, today);
+    let mut jobs: Vec<PageJob<'_>> = vec![PageJob::Home, PageJob::Compliance, PageJob::NotFound];
+    for kind in Kind::ALL {
+        if kind.listing_url().is_some() && site.of_kind(*kind).next().is_some() {
+            jobs.push(PageJob::Listing(*kind));
+        }
+    }
+    jobs.extend(site.documents.iter().map(PageJob::Document));
+
+    let results: Vec<Result<OutputFile, SiteError>> = jobs
+        .par_iter()
+        .map(|job| render_job(job, site, report, theme, &ctx))
+        .collect();
+    let mut files = Vec::with_capacity(results.len() + 8);
+    let mut problems = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(e) => problems.push(e),
+        }
+    }
+    if !problems.is_empty() {
+        problems.dedup_by(|a, b| a.message == b.message);
+        return Err(Error::from_problems(problems));
+    }
+    files.extend(crate::output::feeds::generated_files(site, &ctx));
+    for (path, bytes) in &theme.static_files {
+        files.push(OutputFile {
+            path: path.clone(),
+            bytes: bytes.clone(),
+        });
+    }
+    Ok(files)
+}
+
+/// One page to render.
+#[derive(Debug, Clone, Copy)]
+pub enum PageJob<'a> {
+    /// `/`.
+    Home,
+    /// `/compliance/`.
+    Compliance,
+    /// `/404.html`.
+    NotFound,
+    /// A kind's listing.
+    Listing(Kind),
+    /// A document's page.
+    Document(&'a Document),
+}
+
+/// Renders one page and minifies it.
+pub fn render_job(
+    job: &PageJob<'_>,
+    site: &Site,
+    report: &Report,
+    theme: &Theme,
+    ctx: &SiteContext,
+) -> Result<OutputFile, SiteError> {
+    let (path, template, context) = match job {
+        PageJob::Home => (
+            "index.html".to_string(),
+            "home.html".to_string(),
+            ctx.home(site),
+        ),
+        PageJob::Compliance => (
+            "compliance/index.html".to_string(),
+            "compliance.html".to_string(),
+            ctx.compliance(site, report),
+        ),
+        PageJob::NotFound => (
+            "404.html".to_string(),
+            "404.html".to_string(),
+            ctx.not_found(),
+        ),
+        PageJob::Listing(kind) => {
+            let url = kind.listing_url().unwrap_or_default();
+            (
+                crate::content::output_path_for_url(&url),
+                "list.html".to_string(),
+                ctx.listing(site, *kind),
+            )
+        }
+        PageJob::Document(doc) => {
+            let kind_template = format!("kinds/{}.html", doc.kind.as_str());
+            let template = if theme.has(&kind_template) {
+                kind_template
+            } else {
+                "page.html".to_string()
+            };
+            (doc.output_path(), template, ctx.document(doc))
+        }
+    };
+    let html = theme.render(&template, &context).map_err(|e| match job {
+        PageJob::Document(d) => SiteError {
+            message: format!("{} (while rendering {})", e.message, d.path.display()),
+            ..e
+        },
+        _ => e,
+    })?;
+    Ok(OutputFile {
+        path,
+        bytes: crate::output::minify(html.as_bytes()),
+    })
+}
