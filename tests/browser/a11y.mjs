@@ -248,23 +248,24 @@ function weights(site, pages) {
   return { css, median, max: sizes[sizes.length - 1] };
 }
 
-/** The home page and the first page of each kind (its body carries class="kind-KIND"). */
+/** The home page and, of each kind, its largest page (its body carries class="kind-KIND"). */
 async function screenshots(browser, base, pages, dir) {
   mkdirSync(dir, { recursive: true });
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   const chosen = new Map();
-  for (const { path } of pages) {
+  for (const { path, file } of pages) {
     await page.goto(base + path, { waitUntil: 'load' });
     const kind = await page.evaluate(() => {
       const m = document.body.className.match(/(?:^|\s)kind-([a-z0-9-]+)/);
       return m ? m[1] : null;
     });
     const name = path === '/' ? 'home' : kind;
-    if (name && !chosen.has(name)) chosen.set(name, path);
+    const size = statSync(file).size;
+    if (name && (!chosen.has(name) || chosen.get(name).size < size)) chosen.set(name, { path, size });
   }
   const written = [];
-  for (const [name, path] of chosen) {
+  for (const [name, { path }] of chosen) {
     for (const width of SCREENSHOT_WIDTHS) {
       await page.setViewportSize({ width, height: width < 800 ? 812 : 900 });
       await page.goto(base + path, { waitUntil: 'load' });
