@@ -7,8 +7,8 @@
 //
 // The site is served from SITE_DIR on 127.0.0.1 (an ephemeral port) by this script. On every
 // .html page it runs:
-//   - axe-core in headless Chromium (Debian's /usr/bin/chromium via playwright-core) with the
-//     WCAG 2.0, 2.1 and 2.2 A and AA tags: any violation is a finding;
+//   - axe-core in headless Chromium (Debian's /usr/bin/chromium via playwright-core), 1280 px and
+//     375 px wide, with the WCAG 2.0, 2.1 and 2.2 A and AA tags: any violation is a finding;
 //   - the Nu HTML Checker (vnu-jar, run with Java) on the files: any error is a finding;
 //   - with JavaScript disabled: main has text, exactly one h1, the header/nav/main/footer
 //     landmarks, a skip link to the main content, one stylesheet (/style.css), no script, a
@@ -33,6 +33,7 @@ const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
+const AXE_VIEWPORTS = [[1280, 900], [375, 812]];
 const MAX_MEDIAN_WEIGHT = 30 * 1024;
 const SCREENSHOT_WIDTHS = [375, 1280];
 const SCREENSHOT_MAX_HEIGHT = 3000;
@@ -141,23 +142,31 @@ function axeSource() {
   }
 }
 
+/** axe-core on every page, at a desktop and at a phone width (layout changes what it finds). */
 async function runAxe(context, base, pages, findings) {
   const source = axeSource();
+  const seen = new Set();
   const page = await context.newPage();
-  for (const { path } of pages) {
-    await page.goto(base + path, { waitUntil: 'load' });
-    await page.addScriptTag({ content: source });
-    const result = await page.evaluate(async (tags) => {
-      // eslint-disable-next-line no-undef
-      const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-      return r.violations.map((v) => ({
-        id: v.id, impact: v.impact, help: v.help,
-        targets: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
-      }));
-    }, AXE_TAGS);
-    for (const v of result) {
-      for (const node of v.targets) {
-        findings.push({ check: 'axe', page: path, rule: v.id, target: node.target, message: `${v.help} (${v.impact}) ${node.summary || ''}`.trim() });
+  for (const [width, height] of AXE_VIEWPORTS) {
+    await page.setViewportSize({ width, height });
+    for (const { path } of pages) {
+      await page.goto(base + path, { waitUntil: 'load' });
+      await page.addScriptTag({ content: source });
+      const result = await page.evaluate(async (tags) => {
+        // eslint-disable-next-line no-undef
+        const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+        return r.violations.map((v) => ({
+          id: v.id, impact: v.impact, help: v.help,
+          targets: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
+        }));
+      }, AXE_TAGS);
+      for (const v of result) {
+        for (const node of v.targets) {
+          const key = `${path} ${v.id} ${node.target}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          findings.push({ check: 'axe', page: path, rule: v.id, target: `${node.target} (at ${width} px)`, message: `${v.help} (${v.impact}) ${node.summary || ''}`.trim() });
+        }
       }
     }
   }
