@@ -1,13 +1,22 @@
-//! Builds the demo site with the real binary and checks every page in a browser:
-//! axe-core (WCAG 2.0/2.1/2.2 A and AA) in headless Chromium, the Nu HTML Checker, the page
-//! structure with JavaScript disabled, reflow at 320 px and the median page weight
-//! (`tests/browser/a11y.mjs`). It never skips: without Node.js, Chromium, Java or the npm
-//! packages it fails and says to run `scripts/install-test-deps.sh`.
+//! Browser checks of the default theme (`tests/browser/a11y.mjs`): axe-core (WCAG 2.0/2.1/2.2 A
+//! and AA) in headless Chromium, the Nu HTML Checker, the page structure with JavaScript
+//! disabled, reflow at 320 px and the median page weight, on
+//! - the demo site, built by the real binary;
+//! - every template rendered with the contexts of `tests/browser/fixtures/contexts.json`: rich
+//!   and sparse documents of every kind, odd values, empty listings, a filled compliance page,
+//!   so that what the demo content does not exercise is checked too.
+//!
+//! They never skip: without Node.js, Chromium, Java or the npm packages they fail and say to run
+//! `scripts/install-test-deps.sh`.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const INSTALL_HINT: &str = "run scripts/install-test-deps.sh (as root) to install Chromium, Java and the npm packages";
+use serde_json::Value;
+
+const INSTALL_HINT: &str =
+    "run scripts/install-test-deps.sh (as root) to install Chromium, Java and the npm packages";
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -27,7 +36,12 @@ fn require_test_deps(root: &Path) {
         missing.push(chromium);
     }
     for package in ["axe-core", "playwright-core", "vnu-jar"] {
-        if !root.join("node_modules").join(package).join("package.json").exists() {
+        if !root
+            .join("node_modules")
+            .join(package)
+            .join("package.json")
+            .exists()
+        {
             missing.push(format!("node_modules/{package}"));
         }
     }
@@ -36,6 +50,28 @@ fn require_test_deps(root: &Path) {
         "the browser accessibility test needs {}: {INSTALL_HINT}",
         missing.join(", ")
     );
+}
+
+/// Runs `tests/browser/a11y.mjs` on a folder of built pages; panics with its report on findings.
+fn check_in_browser(root: &Path, site_out: &Path) -> String {
+    let check = Command::new("node")
+        .arg(root.join("tests/browser/a11y.mjs"))
+        .arg(site_out)
+        .current_dir(root)
+        .output()
+        .expect("run node tests/browser/a11y.mjs");
+    let stdout = String::from_utf8_lossy(&check.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    // Exit 2 means the checker could not run (a missing tool); 1 means findings.
+    assert!(
+        check.status.code() != Some(2),
+        "the browser checks could not run: {INSTALL_HINT}\n{stdout}\n{stderr}"
+    );
+    assert!(
+        check.status.success(),
+        "accessibility or HTML validity findings:\n{stdout}\n{stderr}"
+    );
+    stdout
 }
 
 #[test]
@@ -60,23 +96,115 @@ fn demo_site_passes_axe_vnu_and_no_script_checks() {
         String::from_utf8_lossy(&build.stdout),
         String::from_utf8_lossy(&build.stderr)
     );
+    println!("{}", check_in_browser(&root, &site_out));
+}
 
-    let check = Command::new("node")
-        .arg(root.join("tests/browser/a11y.mjs"))
-        .arg(&site_out)
-        .current_dir(&root)
-        .output()
-        .expect("run node tests/browser/a11y.mjs");
-    let stdout = String::from_utf8_lossy(&check.stdout);
-    let stderr = String::from_utf8_lossy(&check.stderr);
-    // Exit 2 means the checker could not run (a missing tool); 1 means findings.
+/// The `long_date` filter as the renderer registers it.
+fn long_date(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    Ok(match value.as_str() {
+        Some(s) => Value::String(
+            ccg_site::content::fields::parse_date(s)
+                .map(ccg_site::render::long_date)
+                .unwrap_or_else(|| s.to_string()),
+        ),
+        None => value.clone(),
+    })
+}
+
+/// Files under `dir`, as (path relative to `dir` with `/`, full path).
+fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.expect("read the theme folder"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            (rel, e.path().to_path_buf())
+        })
+        .collect()
+}
+
+#[test]
+fn every_template_passes_with_rich_and_sparse_contexts() {
+    let root = repo_root();
+    require_test_deps(&root);
+    let theme = root.join("themes/nhs");
+
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.register_filter("long_date", long_date);
+    let templates: Vec<(String, String)> = files_under(&theme.join("templates"))
+        .into_iter()
+        .map(|(name, path)| {
+            (
+                name,
+                std::fs::read_to_string(path).expect("read a template"),
+            )
+        })
+        .collect();
+    tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .expect("the theme's templates parse");
+
+    let spec: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("tests/browser/fixtures/contexts.json"))
+            .expect("read contexts.json"),
+    )
+    .expect("contexts.json is JSON");
+    let out = tempfile::tempdir().expect("create a temporary folder");
+    let mut failures = Vec::new();
+    let mut rendered = std::collections::BTreeSet::new();
+    for page in spec["pages"].as_array().expect("pages") {
+        let template = page["template"].as_str().expect("template");
+        let mut ctx = tera::Context::new();
+        for (key, value) in spec["common"].as_object().expect("common") {
+            ctx.insert(key, value);
+        }
+        for (key, value) in page["context"].as_object().expect("context") {
+            ctx.insert(key, value);
+        }
+        match tera.render(template, &ctx) {
+            Ok(html) => {
+                let path = out.path().join(page["output"].as_str().expect("output"));
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, ccg_site::output::minify(html.as_bytes())).unwrap();
+                rendered.insert(template.to_string());
+            }
+            Err(e) => {
+                let mut message = e.to_string();
+                let mut source = std::error::Error::source(&e);
+                while let Some(s) = source {
+                    message.push_str(&format!(": {s}"));
+                    source = s.source();
+                }
+                failures.push(format!("{template} ({}): {message}", page["output"]));
+            }
+        }
+    }
     assert!(
-        check.status.code() != Some(2),
-        "the browser checks could not run: {INSTALL_HINT}\n{stdout}\n{stderr}"
+        failures.is_empty(),
+        "templates failed to render:\n{}",
+        failures.join("\n")
     );
+    let untested: Vec<_> = templates
+        .iter()
+        .map(|(n, _)| n)
+        .filter(|n| *n != "base.html" && !rendered.contains(*n))
+        .collect();
     assert!(
-        check.status.success(),
-        "accessibility or HTML validity findings in the built demo site:\n{stdout}\n{stderr}"
+        untested.is_empty(),
+        "templates without a context in contexts.json: {untested:?}"
     );
-    println!("{stdout}");
+
+    for (rel, path) in files_under(&theme.join("static")) {
+        let target = out.path().join(rel);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(path, target).unwrap();
+    }
+    println!("{}", check_in_browser(&root, out.path()));
 }
