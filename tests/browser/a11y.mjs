@@ -17,7 +17,7 @@
 // and checks that the median page weight (HTML + CSS) is under 30 KB.
 // Each finding is printed with the page, the rule id and the element.
 
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -218,34 +218,45 @@ async function runNoScript(browser, base, pages, findings) {
   await context.close();
 }
 
-function runVnu(site, files, findings) {
+/** Starts the Nu HTML Checker on the pages and the CSS; resolves to its findings. */
+function startVnu(site, files) {
+  const findings = [];
   const jar = join(repoRoot, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
   if (!existsSync(jar)) {
     findings.push({ check: 'vnu', page: '-', rule: 'vnu-missing', target: jar, message: 'vnu-jar is not installed: run scripts/install-test-deps.sh' });
-    return;
+    return Promise.resolve(findings);
   }
   const css = existsSync(join(site, 'style.css')) ? [join(site, 'style.css')] : [];
-  const run = spawnSync('java', ['-jar', jar, '--format', 'json', '--errors-only', '--also-check-css', ...files, ...css], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.error) {
-    findings.push({ check: 'vnu', page: '-', rule: 'java-missing', target: 'java', message: `${run.error.message}: run scripts/install-test-deps.sh` });
-    return;
-  }
-  let report;
-  try {
-    report = JSON.parse(run.stderr || run.stdout);
-  } catch {
-    findings.push({ check: 'vnu', page: '-', rule: 'vnu-output', target: '-', message: (run.stderr || run.stdout).slice(0, 2000) });
-    return;
-  }
-  for (const m of report.messages || []) {
-    if (m.type !== 'error' && m.type !== 'non-document-error') continue;
-    const file = m.url ? fileURLToPath(m.url) : '-';
-    const where = m.lastLine !== undefined ? `line ${m.lastLine}:${m.firstColumn || m.lastColumn}` : '-';
-    findings.push({ check: 'vnu', page: relative(site, file), rule: m.subType || m.type, target: `${where} ${JSON.stringify((m.extract || '').trim())}`, message: m.message });
-  }
-  if (run.status !== 0 && !(report.messages || []).some((m) => m.type === 'error' || m.type === 'non-document-error')) {
-    findings.push({ check: 'vnu', page: '-', rule: 'vnu-exit', target: '-', message: `vnu exited with ${run.status}` });
-  }
+  const child = spawn('java', ['-jar', jar, '--format', 'json', '--errors-only', '--also-check-css', ...files, ...css]);
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  return new Promise((done) => {
+    child.on('error', (err) => {
+      findings.push({ check: 'vnu', page: '-', rule: 'java-missing', target: 'java', message: `${err.message}: run scripts/install-test-deps.sh` });
+      done(findings);
+    });
+    child.on('close', (status) => {
+      let report;
+      try {
+        report = JSON.parse(output);
+      } catch {
+        findings.push({ check: 'vnu', page: '-', rule: 'vnu-output', target: '-', message: output.slice(0, 2000) });
+        done(findings);
+        return;
+      }
+      const errors = (report.messages || []).filter((m) => m.type === 'error' || m.type === 'non-document-error');
+      for (const m of errors) {
+        const file = m.url ? fileURLToPath(m.url) : '-';
+        const where = m.lastLine !== undefined ? `line ${m.lastLine}:${m.firstColumn || m.lastColumn}` : '-';
+        findings.push({ check: 'vnu', page: relative(site, file), rule: m.subType || m.type, target: `${where} ${JSON.stringify((m.extract || '').trim())}`, message: m.message });
+      }
+      if (status !== 0 && errors.length === 0) {
+        findings.push({ check: 'vnu', page: '-', rule: 'vnu-exit', target: '-', message: `vnu exited with ${status}` });
+      }
+      done(findings);
+    });
+  });
 }
 
 function weights(site, pages) {
@@ -300,6 +311,7 @@ async function main() {
   const server = await serve(args.site);
   const base = `http://127.0.0.1:${server.address().port}`;
   const findings = [];
+  const vnu = startVnu(args.site, pages.map((p) => p.file));
   let browser;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -315,7 +327,7 @@ async function main() {
     if (browser) await browser.close();
     server.close();
   }
-  runVnu(args.site, pages.map((p) => p.file), findings);
+  findings.push(...(await vnu));
 
   const weight = weights(args.site, pages);
   if (weight.median >= MAX_MEDIAN_WEIGHT) {
