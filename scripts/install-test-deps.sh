@@ -35,6 +35,11 @@ else
   echo "install-test-deps: chromium, java, node and npm already present"
 fi
 
+node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+if [ "$node_major" -lt 20 ]; then
+  echo "install-test-deps: Node.js $(node --version 2>/dev/null || echo '(none)') may be too old: playwright-core asks for Node.js 20 or later" >&2
+fi
+
 cd "$repo_root"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 # True when every devDependency is installed at its pinned version.
@@ -56,6 +61,6 @@ else
   npm install --no-audit --no-fund
 fi
 
-/usr/bin/chromium --version || true
+/usr/bin/chromium --version 2>/dev/null || true
 java -version 2>&1 | head -n 1
 node --version
