@@ -240,6 +240,7 @@ fn validate(config: &SiteConfig, source: &str) -> Result<()> {
         .with_help(help)
         .into());
     }
+    crate::compliance::policy::validate(&config.compliance, source)?;
     if config.name.trim().is_empty() {
         return Err(SiteError::new(ErrorKind::Config, "`name` is empty")
             .in_file(CONFIG_FILE)

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use ccg_site::build::{build, today, BuildOptions, BuildOutcome};
+use ccg_site::compliance::printer::{self, Format, PrintOptions};
 use ccg_site::compliance::Report;
 use ccg_site::{Error, SiteError};
 
@@ -53,10 +54,42 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Check the site against the rules of its regime; exit 0 when compliant, 1 on errors, 2 when it cannot run.
+    Check {
+        /// The site folder (default: the current folder).
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// Output format: human, json, github, sarif or junit.
+        #[arg(long, default_value = "human", value_parser = Format::NAMES.to_vec())]
+        format: String,
+        /// Treat warnings as errors (exit 1 when there are any).
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Include documents marked draft = true.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Write a new document of KIND with every required section headed and guidance under each.
+    New {
+        /// The kind of document, e.g. annual-report.
+        kind: String,
+        /// The file name without .md (default: the kind, or the financial year for reports and plans).
+        slug: Option<String>,
+        /// The site folder (default: the current folder).
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
+    /// Explain a rule: what the law asks, its citation, how it is checked and an example that passes.
+    Explain {
+        /// The rule id, e.g. annual-report.quality.
+        rule: String,
+    },
 }
 
 struct Term {
     color: bool,
+    /// `--color always|never`, or None for auto.
+    color_choice: Option<bool>,
     quiet: bool,
 }
 
@@ -70,8 +103,14 @@ impl Term {
                     && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             }
         };
+        let color_choice = match cli.color.as_str() {
+            "always" => Some(true),
+            "never" => Some(false),
+            _ => None,
+        };
         Term {
             color,
+            color_choice,
             quiet: cli.quiet,
         }
     }
@@ -116,26 +155,7 @@ impl Term {
     fn print_findings(&self, report: &Report) {
         let mut err = std::io::stderr().lock();
         for d in &report.diagnostics {
-            let (label, code) = match d.severity {
-                ccg_site::compliance::Severity::Error => ("error", "1;31"),
-                ccg_site::compliance::Severity::Warning => ("warning", "1;33"),
-            };
-            let _ = writeln!(
-                err,
-                "{}: {}",
-                self.paint(code, &format!("{label}[{}]", d.rule)),
-                d.message
-            );
-            let _ = writeln!(
-                err,
-                "  {} {}:{}:{}",
-                self.paint("1;34", "-->"),
-                d.file.display(),
-                d.line,
-                d.column
-            );
-            let _ = writeln!(err, "   = law: {}", d.citation);
-            let _ = writeln!(err, "   = help: {}", d.help);
+            let _ = writeln!(err, "{}", printer::human_diagnostic(d, self.color));
         }
     }
 }
@@ -150,6 +170,14 @@ fn main() -> ExitCode {
             output,
             drafts,
         } => run_build(&term, site, output.as_deref(), *drafts),
+        Command::Check {
+            site,
+            format,
+            deny_warnings,
+            drafts,
+        } => run_check(&term, site, format, *deny_warnings, *drafts),
+        Command::New { kind, slug, site } => run_new(&term, site, kind, slug.as_deref()),
+        Command::Explain { rule } => run_explain(&term, rule),
     };
     ExitCode::from(code)
 }
@@ -215,6 +243,100 @@ fn run_build(term: &Term, site: &Path, output: Option<&Path>, drafts: bool) -> u
         }
         Err(e) => {
             term.print_errors(&e);
+            EXIT_FAILURE
+        }
+    }
+}
+
+fn run_check(term: &Term, site_dir: &Path, format: &str, deny_warnings: bool, drafts: bool) -> u8 {
+    let format = Format::parse(format).unwrap_or(Format::Human);
+    let site =
+        match ccg_site::content::load_site(site_dir, ccg_site::content::LoadOptions { drafts }) {
+            Ok(s) => s,
+            Err(e) => {
+                term.print_errors(&e);
+                return EXIT_FAILURE;
+            }
+        };
+    let report = ccg_site::compliance::check_site(&site, today());
+    let deny = deny_warnings || site.config.config.compliance.deny_warnings;
+    let color = match term.color_choice {
+        Some(c) => c,
+        None => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let options = PrintOptions {
+        color,
+        deny_warnings: deny,
+    };
+    let text = printer::render(&report, format, options);
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if report.blocks_publication(deny) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn run_new(term: &Term, site_dir: &Path, kind: &str, slug: Option<&str>) -> u8 {
+    let Some(kind) = ccg_site::content::Kind::parse(kind) else {
+        let names = ccg_site::content::Kind::ALL.iter().map(|k| k.as_str());
+        let mut e = SiteError::new(
+            ccg_site::ErrorKind::Content,
+            format!("unknown document kind `{kind}`"),
+        );
+        let list = names.clone().collect::<Vec<_>>().join(", ");
+        e = match ccg_site::suggest::did_you_mean(kind, names) {
+            Some(s) => e.with_help(format!("did you mean `{s}`? known kinds: {list}")),
+            None => e.with_help(format!("known kinds: {list}")),
+        };
+        term.print_error(&e);
+        return EXIT_FAILURE;
+    };
+    let config = match ccg_site::config::load_config(site_dir) {
+        Ok(c) => c,
+        Err(e) => {
+            term.print_errors(&e);
+            return EXIT_FAILURE;
+        }
+    };
+    let regime = config.config.compliance.regime.get_ref();
+    match ccg_site::compliance::scaffold::write_new_document(site_dir, kind, slug, regime, today())
+    {
+        Ok(rel) => {
+            if !term.quiet {
+                println!(
+                    "Wrote {}: every required section is headed, with what the law asks in a comment under each. Fill them in, then run `ccg-site check` to see what is still missing.",
+                    rel.display()
+                );
+            }
+            EXIT_OK
+        }
+        Err(e) => {
+            term.print_errors(&e);
+            EXIT_FAILURE
+        }
+    }
+}
+
+fn run_explain(term: &Term, rule: &str) -> u8 {
+    match ccg_site::compliance::explain::explain(rule) {
+        Ok(text) => {
+            print!("{text}");
+            EXIT_OK
+        }
+        Err(suggestion) => {
+            let mut e = SiteError::new(
+                ccg_site::ErrorKind::Content,
+                format!("unknown rule `{rule}`"),
+            );
+            e = match suggestion {
+                Some(s) => e.with_help(format!("did you mean `{s}`?")),
+                None => e.with_help("rule ids are printed with each finding of `ccg-site check`"),
+            };
+            term.print_error(&e);
             EXIT_FAILURE
         }
     }

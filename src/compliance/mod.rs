@@ -1,21 +1,51 @@
-//! Compliance: the rule packs, the engine that applies them to a loaded site, and the
-//! diagnostics it produces.
+//! Compliance: the rule packs, the engine that applies them to a loaded site, the content lints,
+//! and the diagnostics they produce, with the printers that show them (human, JSON, GitHub,
+//! SARIF, JUnit) and the compliance page's context.
+//!
+//! `check_site` is pure over a loaded [`Site`] (it only lists `static/` to resolve links): every
+//! document is checked in parallel against the pack of its regime, then the site rules run, then
+//! the site's policy (severity overrides, waivers) is applied.
+
+pub mod condition;
+pub mod engine;
+pub mod explain;
+pub mod lints;
+pub mod matching;
+pub mod pack;
+pub mod period;
+pub mod policy;
+pub mod printer;
+pub mod scaffold;
 
 use std::path::PathBuf;
 
-use serde::Serialize;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::content::Site;
+use crate::content::{Document, Kind, Site};
+use engine::{evaluate, evaluate_site, Context, DocView, Finding, Outcome, SiteView};
+use lints::{lint_document, LinkTargets};
+use pack::{pack_for, Pack, Rule};
 
 /// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// A statutory requirement is not met: `check` fails and `build` writes nothing.
     Error,
     /// Guidance or good practice is not followed.
     Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
 }
 
 /// One finding: a rule not met, located in a file.
@@ -33,19 +63,93 @@ pub struct Diagnostic {
     pub column: usize,
     /// What is wrong.
     pub message: String,
-    /// The law or guidance behind the rule.
+    /// The law or guidance behind the rule ("[citation not verified]" when it is not).
     pub citation: String,
     /// What to do about it.
     pub help: String,
+    /// The regime that judged it, when it is not the site's (an archived predecessor document).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regime: Option<String>,
+}
+
+/// Whether a duty is met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DutyStatus {
+    /// The document meets it.
+    Met,
+    /// It does not.
+    Missing,
+    /// The site waived it, with a reason.
+    Waived,
+    /// It does not apply to this document.
+    NotApplicable,
+}
+
+/// One rule's result on one document (or the site), for the compliance page and JUnit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Duty {
+    /// The rule id.
+    pub rule: String,
+    /// What the law asks.
+    pub explanation: String,
+    /// The citation.
+    pub citation: String,
+    /// Whether the citation is verified.
+    pub verified: bool,
+    /// The rule's severity on this site.
+    pub severity: Severity,
+    /// Met, missing, waived or not applicable.
+    pub status: DutyStatus,
+    /// The heading that meets it, if a heading does.
+    pub section_text: String,
+    /// The link to that heading (`/annual-reports/2023-24/#quality`), or empty.
+    pub section_url: String,
+}
+
+/// The duties of one document.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentDuties {
+    /// The document's file.
+    pub file: PathBuf,
+    /// Its title.
+    pub title: String,
+    /// Its URL.
+    pub url: String,
+    /// Its kind.
+    pub kind: Kind,
+    /// The regime it is judged under.
+    pub regime: String,
+    /// Each rule of its kind, in pack order.
+    pub duties: Vec<Duty>,
+}
+
+/// A waiver from `site.toml`, as reports show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WaiverNote {
+    /// The rule waived.
+    pub rule: String,
+    /// Why.
+    pub reason: String,
 }
 
 /// What checking a site found.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
-    /// Every finding, sorted by file and line.
+    /// Every finding, sorted by file and line (waived ones excluded).
     pub diagnostics: Vec<Diagnostic>,
     /// How many documents were checked.
     pub documents: usize,
+    /// The site's regime.
+    pub regime: String,
+    /// Findings set aside by a waiver.
+    pub waived: Vec<Diagnostic>,
+    /// The site's waivers.
+    pub waivers: Vec<WaiverNote>,
+    /// Each document's duties.
+    pub outcomes: Vec<DocumentDuties>,
+    /// The duties of the whole site.
+    pub site_duties: Vec<Duty>,
 }
 
 impl Report {
@@ -71,21 +175,290 @@ impl Report {
     }
 }
 
+/// The file site-wide findings point at.
+pub const SITE_FILE: &str = "site.toml";
+
 /// Checks a loaded site against its regime's rule pack, as of `today`.
-pub fn check_site(site: &Site, _today: Date) -> Report {
-    Report {
-        diagnostics: Vec::new(),
+pub fn check_site(site: &Site, today: Date) -> Report {
+    let config = &site.config.config.compliance;
+    let regime = config.regime.get_ref().clone();
+    let site_pack = match pack_for(&regime) {
+        Ok(p) => p,
+        Err(e) => return broken_pack_report(site, &regime, &e.to_string()),
+    };
+    let targets = LinkTargets::of_site(site);
+    let checked: Vec<(DocumentDuties, Vec<Diagnostic>)> = site
+        .documents
+        .par_iter()
+        .map(|doc| check_document(site, doc, site_pack, &targets, today))
+        .collect();
+    let mut report = Report {
         documents: site.documents.len(),
+        regime: regime.clone(),
+        ..Report::default()
+    };
+    for (duties, diagnostics) in checked {
+        report.outcomes.push(duties);
+        report.diagnostics.extend(diagnostics);
+    }
+    let (site_duties, site_diagnostics) = check_site_rules(site, site_pack, today);
+    report.site_duties = site_duties;
+    report.diagnostics.extend(site_diagnostics);
+    apply_waivers(site, &mut report);
+    report.diagnostics.sort_by(|a, b| {
+        (&a.file, a.line, a.column, &a.rule).cmp(&(&b.file, b.line, b.column, &b.rule))
+    });
+    report
+}
+
+fn broken_pack_report(site: &Site, regime: &str, message: &str) -> Report {
+    Report {
+        documents: site.documents.len(),
+        regime: regime.to_string(),
+        diagnostics: vec![Diagnostic {
+            rule: "ccg-site.rule-pack".to_string(),
+            severity: Severity::Error,
+            file: PathBuf::from(SITE_FILE),
+            line: 1,
+            column: 1,
+            message: format!("the embedded rule pack could not be loaded: {message}"),
+            citation: String::new(),
+            help: "this is a bug in ccg-site; please report it".to_string(),
+            regime: None,
+        }],
+        ..Report::default()
+    }
+}
+
+/// The pack a document is judged under: its own `regime` when it names a known one, else the
+/// site's.
+fn pack_of<'a>(doc: &Document, site_pack: &'a Pack) -> &'a Pack {
+    doc.regime
+        .as_deref()
+        .and_then(|r| pack_for(r).ok())
+        .unwrap_or(site_pack)
+}
+
+fn diagnostic(
+    site: &Site,
+    rule: &Rule,
+    file: &std::path::Path,
+    finding: Finding,
+    regime: Option<&str>,
+) -> Diagnostic {
+    Diagnostic {
+        rule: rule.id().to_string(),
+        severity: policy::effective_severity(
+            &site.config.config.compliance,
+            rule.id(),
+            rule.severity,
+        ),
+        file: file.to_path_buf(),
+        line: finding.line as usize,
+        column: finding.column as usize,
+        message: finding.message,
+        citation: rule.citation_text(),
+        help: finding.help,
+        regime: regime.map(str::to_string),
+    }
+}
+
+fn duty(site: &Site, rule: &Rule, status: DutyStatus, section: Option<(&str, String)>) -> Duty {
+    let (section_text, section_url) = section.map(|(t, u)| (t.to_string(), u)).unwrap_or_default();
+    Duty {
+        rule: rule.id().to_string(),
+        explanation: rule.def.explanation.clone(),
+        citation: rule.def.citation.clone(),
+        verified: rule.verified,
+        severity: policy::effective_severity(
+            &site.config.config.compliance,
+            rule.id(),
+            rule.severity,
+        ),
+        status,
+        section_text,
+        section_url,
+    }
+}
+
+fn check_document(
+    site: &Site,
+    doc: &Document,
+    site_pack: &Pack,
+    targets: &LinkTargets,
+    today: Date,
+) -> (DocumentDuties, Vec<Diagnostic>) {
+    let pack = pack_of(doc, site_pack);
+    let archived = (pack.regime() != site_pack.regime()).then(|| pack.regime());
+    let view = DocView::new(doc);
+    let cx = Context { pack, today };
+    let mut duties = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (_, rule) in pack.rules_for(doc.kind) {
+        let (status, section) = match evaluate(rule, &view, &cx) {
+            Outcome::Met(heading) => (
+                DutyStatus::Met,
+                heading
+                    .and_then(|i| doc.body.outline.get(i))
+                    .map(|h| (h.text.as_str(), format!("{}#{}", doc.url, h.id))),
+            ),
+            Outcome::NotApplicable => (DutyStatus::NotApplicable, None),
+            Outcome::Failed(findings) => {
+                for f in findings {
+                    diagnostics.push(diagnostic(site, rule, &doc.path, f, archived));
+                }
+                (DutyStatus::Missing, None)
+            }
+        };
+        duties.push(duty(site, rule, status, section));
+    }
+    for (id, f) in lint_document(doc, targets) {
+        let lint = lints::lint(id);
+        diagnostics.push(Diagnostic {
+            rule: id.to_string(),
+            severity: policy::effective_severity(
+                &site.config.config.compliance,
+                id,
+                Severity::Warning,
+            ),
+            file: doc.path.clone(),
+            line: f.line as usize,
+            column: f.column as usize,
+            message: f.message,
+            citation: lint.map(|l| l.citation.to_string()).unwrap_or_default(),
+            help: f.help,
+            regime: None,
+        });
+    }
+    let duties = DocumentDuties {
+        file: doc.path.clone(),
+        title: doc.title.clone(),
+        url: doc.url.clone(),
+        kind: doc.kind,
+        regime: pack.regime().to_string(),
+        duties,
+    };
+    (duties, diagnostics)
+}
+
+/// Whether the site's theme links every page to the accessibility statement: the default
+/// theme does; a custom base.html must use `site.accessibility_url` (or the statement's URL).
+fn theme_links_statement(site: &Site) -> bool {
+    let Some(theme) = &site.config.config.theme else {
+        return true;
+    };
+    let base = site
+        .root
+        .join("themes")
+        .join(theme)
+        .join("templates/base.html");
+    match std::fs::read_to_string(&base) {
+        Ok(text) => {
+            text.contains("accessibility_url")
+                || site
+                    .of_kind(Kind::AccessibilityStatement)
+                    .any(|d| text.contains(&d.url))
+        }
+        Err(_) => true,
+    }
+}
+
+fn check_site_rules(site: &Site, pack: &Pack, today: Date) -> (Vec<Duty>, Vec<Diagnostic>) {
+    let documents: Vec<&Document> = site
+        .documents
+        .iter()
+        .filter(|d| !d.draft && pack_of(d, pack).regime() == pack.regime())
+        .collect();
+    let texts = documents
+        .iter()
+        .map(|d| DocView::new(d).text)
+        .collect::<Vec<_>>();
+    let view = SiteView {
+        documents,
+        texts,
+        today,
+        theme_links_statement: theme_links_statement(site),
+    };
+    let mut duties = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (_, rule) in pack.site_rules() {
+        let status = match evaluate_site(rule, &view) {
+            Outcome::Met(_) => DutyStatus::Met,
+            Outcome::NotApplicable => DutyStatus::NotApplicable,
+            Outcome::Failed(findings) => {
+                for f in findings {
+                    diagnostics.push(diagnostic(
+                        site,
+                        rule,
+                        std::path::Path::new(SITE_FILE),
+                        f,
+                        None,
+                    ));
+                }
+                DutyStatus::Missing
+            }
+        };
+        duties.push(duty(site, rule, status, None));
+    }
+    (duties, diagnostics)
+}
+
+fn apply_waivers(site: &Site, report: &mut Report) {
+    let config = &site.config.config.compliance;
+    report.waivers = config
+        .waiver
+        .iter()
+        .map(|w| WaiverNote {
+            rule: w.rule.get_ref().clone(),
+            reason: w
+                .reason
+                .clone()
+                .filter(|r| !r.trim().is_empty())
+                .unwrap_or_else(|| "no reason given".to_string()),
+        })
+        .collect();
+    if report.waivers.is_empty() {
+        return;
+    }
+    let waived = |id: &str| policy::waiver_reason(config, id).is_some();
+    let (kept, set_aside): (Vec<_>, Vec<_>) = std::mem::take(&mut report.diagnostics)
+        .into_iter()
+        .partition(|d| !waived(&d.rule));
+    report.diagnostics = kept;
+    report.waived = set_aside;
+    let duties = report
+        .outcomes
+        .iter_mut()
+        .flat_map(|o| o.duties.iter_mut())
+        .chain(report.site_duties.iter_mut());
+    for d in duties {
+        if d.status == DutyStatus::Missing && waived(&d.rule) {
+            d.status = DutyStatus::Waived;
+        }
     }
 }
 
 /// The context of the compliance page (see docs/templates.md).
-pub fn page_context(site: &Site, _report: &Report) -> serde_json::Value {
+pub fn page_context(site: &Site, report: &Report) -> serde_json::Value {
+    let documents: Vec<serde_json::Value> = report
+        .outcomes
+        .iter()
+        .map(|o| {
+            serde_json::json!({
+                "title": o.title,
+                "url": o.url,
+                "kind": o.kind.as_str(),
+                "kind_title": o.kind.title(),
+                "regime": o.regime,
+                "duties": o.duties,
+            })
+        })
+        .collect();
     serde_json::json!({
         "regime": site.config.config.compliance.regime.get_ref(),
-        "documents": [],
-        "site_duties": [],
-        "waivers": [],
+        "documents": documents,
+        "site_duties": report.site_duties,
+        "waivers": report.waivers,
         "raw_html_policy": site.config.config.markdown.raw_html.as_str(),
     })
 }
