@@ -197,7 +197,7 @@ pub fn explain(id: &str) -> Result<String, Option<String>> {
         return Err(None);
     };
     let mut out = String::new();
-    for pack in packs {
+    for pack in &packs {
         let Some(rule) = pack.rule(id) else {
             continue;
         };

@@ -27,6 +27,11 @@ pub const EMBEDDED_PACKS: &[(&str, &str)] = &[
 /// The schema version both packs are written in.
 pub const SCHEMA: &str = "ccg-rulepack/0.2";
 
+const _: () = assert!(
+    EMBEDDED_PACKS.len() == 2,
+    "pack_for keeps one slot per embedded pack"
+);
+
 /// How a rule is checked (`check = "..."`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -352,31 +357,30 @@ impl std::fmt::Display for PackError {
     }
 }
 
-/// Every embedded pack, loaded once.
-pub fn packs() -> Result<&'static [Pack], PackError> {
-    static PACKS: OnceLock<Result<Vec<Pack>, PackError>> = OnceLock::new();
-    PACKS
-        .get_or_init(|| {
-            EMBEDDED_PACKS
-                .iter()
-                .map(|(regime, source)| load_pack(regime, source))
-                .collect()
-        })
-        .as_ref()
-        .map(Vec::as_slice)
-        .map_err(Clone::clone)
+/// Every embedded pack, each loaded once on first use.
+pub fn packs() -> Result<Vec<&'static Pack>, PackError> {
+    EMBEDDED_PACKS
+        .iter()
+        .map(|(regime, _)| pack_for(regime))
+        .collect()
 }
 
-/// The pack of a regime.
+/// The pack of a regime, loaded on first use (a site loads only the packs it needs).
 pub fn pack_for(regime: &str) -> Result<&'static Pack, PackError> {
-    packs()?
+    static LOADED: [OnceLock<Result<Pack, PackError>>; 2] = [OnceLock::new(), OnceLock::new()];
+    let index = EMBEDDED_PACKS
         .iter()
-        .find(|p| p.regime() == regime)
+        .position(|(r, _)| *r == regime)
         .ok_or_else(|| PackError {
             regime: regime.to_string(),
             rule: None,
             message: "no embedded pack for this regime".to_string(),
-        })
+        })?;
+    let (name, source) = EMBEDDED_PACKS[index];
+    LOADED[index]
+        .get_or_init(|| load_pack(name, source))
+        .as_ref()
+        .map_err(Clone::clone)
 }
 
 /// Reads and validates one pack from its TOML text.

@@ -18,7 +18,7 @@ pub fn default_severity(regime: &str, id: &str) -> Option<Severity> {
     site.or_else(|| {
         packs()
             .ok()
-            .and_then(|ps| ps.iter().find_map(|p| p.rule(id)))
+            .and_then(|ps| ps.into_iter().find_map(|p| p.rule(id)))
     })
     .map(|r: &Rule| r.severity)
 }

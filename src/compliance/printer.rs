@@ -239,7 +239,7 @@ fn rule_text(id: &str) -> (String, String, bool) {
     }
     super::pack::packs()
         .ok()
-        .and_then(|ps| ps.iter().find_map(|p| p.rule(id)))
+        .and_then(|ps| ps.into_iter().find_map(|p| p.rule(id)))
         .map(|r| {
             (
                 r.def.explanation.clone(),
