@@ -925,11 +925,15 @@ pub fn evaluate_site(rule: &Rule, site: &SiteView<'_>) -> Outcome {
             } else {
                 let message = if rule.def.current_period {
                     format!(
-                        "no {} for the current financial year",
-                        kind.title().to_lowercase()
+                        "no document of kind `{}` covers the current financial year",
+                        kind.as_str()
                     )
                 } else {
-                    format!("the site has no {}", kind.title().to_lowercase())
+                    format!(
+                        "no document of kind `{}` ({}) is published",
+                        kind.as_str(),
+                        kind.title()
+                    )
                 };
                 fail(
                     1,

@@ -47,6 +47,11 @@ pub fn pattern_example(source: &str) -> String {
                     i = close + 1;
                 }
             }
+            '.' if next == Some('?') => {
+                // `.?` between letters stands for an apostrophe ("members.? report").
+                out.push('\'');
+                i += 2;
+            }
             _ if matches!(next, Some('?' | '*')) => i += 2,
             '.' | '+' => i += 1,
             _ => {
@@ -255,7 +260,7 @@ mod tests {
             pattern_example(r"^(improv(e|ing)) quality$"),
             "Improve quality"
         );
-        assert_eq!(pattern_example(r"^members.? report$"), "Members report");
+        assert_eq!(pattern_example(r"^members.? report$"), "Members' report");
         assert_eq!(
             pattern_example(r"^non[- ]accessible content$"),
             "Non accessible content"

@@ -121,21 +121,29 @@ fn sections(pack: &Pack, kind: Kind) -> (Vec<(String, Vec<String>)>, Vec<String>
             }
             continue;
         }
-        let headings: Vec<String> = if rule.def.all_of && rule.check == CheckKind::Heading {
-            rule.headings
-                .iter()
-                .map(|p| pattern_example(&p.source))
-                .collect()
-        } else {
-            example_heading(rule).into_iter().collect()
-        };
-        for heading in headings {
+        // Each heading to write, with the patterns it must match (every pattern for all_of).
+        let wanted: Vec<(String, Vec<&super::matching::HeadingPattern>)> =
+            if rule.def.all_of && rule.check == CheckKind::Heading {
+                rule.headings
+                    .iter()
+                    .map(|p| (pattern_example(&p.source), vec![p]))
+                    .collect()
+            } else {
+                example_heading(rule)
+                    .map(|h| (h, rule.headings.iter().collect()))
+                    .into_iter()
+                    .collect()
+            };
+        for (heading, patterns) in wanted {
             let existing = sections.iter_mut().find(|(h, _)| {
                 let n = normalise_heading(h);
-                rule.headings.iter().any(|p| p.matches(&n))
+                patterns.iter().any(|p| p.matches(&n))
             });
             match existing {
-                Some((_, notes)) => notes.push(comment_line(rule)),
+                Some((_, notes)) if !notes.contains(&comment_line(rule)) => {
+                    notes.push(comment_line(rule))
+                }
+                Some(_) => {}
                 None => sections.push((heading, vec![comment_line(rule)])),
             }
         }
