@@ -14,6 +14,7 @@ pub mod error;
 pub mod init;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod suggest;
 
 pub use error::{Error, ErrorKind, Result, SiteError};

@@ -84,6 +84,28 @@ enum Command {
         /// The rule id, e.g. annual-report.quality.
         rule: String,
     },
+    /// Preview the site: build it in memory, serve it, and rebuild and reload the browser on
+    /// every change. Build errors and compliance findings show inside the page.
+    Serve(ServeArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct ServeArgs {
+    /// The site folder (default: the current folder).
+    #[arg(long, default_value = ".")]
+    site: PathBuf,
+    /// The address to listen on. Anything but 127.0.0.1 or ::1 lets other computers see the preview.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// The port (default: 1111, or the next free one). 0 takes any free port.
+    #[arg(long)]
+    port: Option<u16>,
+    /// Open the preview in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Include documents marked draft = true.
+    #[arg(long)]
+    drafts: bool,
 }
 
 struct Term {
@@ -178,6 +200,7 @@ fn main() -> ExitCode {
         } => run_check(&term, site, format, *deny_warnings, *drafts),
         Command::New { kind, slug, site } => run_new(&term, site, kind, slug.as_deref()),
         Command::Explain { rule } => run_explain(&term, rule),
+        Command::Serve(args) => run_serve(&term, args),
     };
     ExitCode::from(code)
 }
@@ -337,6 +360,29 @@ fn run_explain(term: &Term, rule: &str) -> u8 {
                 None => e.with_help("rule ids are printed with each finding of `ccg-site check`"),
             };
             term.print_error(&e);
+            EXIT_FAILURE
+        }
+    }
+}
+
+fn run_serve(term: &Term, args: &ServeArgs) -> u8 {
+    let options = ccg_site::serve::ServeOptions {
+        site_dir: args.site.clone(),
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+        drafts: args.drafts,
+        today: today(),
+        // The rebuild lines go to stdout.
+        color: term.color_choice.unwrap_or_else(|| {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }),
+    };
+    match ccg_site::serve::serve(&options) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            term.print_errors(&e);
             EXIT_FAILURE
         }
     }

@@ -431,7 +431,9 @@ pub fn reserved_urls() -> Vec<(String, &'static str)> {
     v
 }
 
-fn check_urls(documents: &[Document]) -> Vec<SiteError> {
+/// Problems with the documents' URLs: two documents at one URL, or a document at a URL that
+/// ccg-site generates itself. `serve` calls it after reloading single documents.
+pub fn check_urls(documents: &[Document]) -> Vec<SiteError> {
     let mut problems = Vec::new();
     let mut seen: HashMap<&str, &Document> = HashMap::new();
     let reserved = reserved_urls();

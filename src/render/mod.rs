@@ -225,6 +225,19 @@ pub fn render_site(
     today: Date,
 ) -> Result<Vec<OutputFile>> {
     let ctx = SiteContext::new(site, today);
+    let mut files = render_pages(&page_jobs(site), site, report, theme, &ctx)?;
+    files.extend(crate::output::feeds::generated_files(site, &ctx));
+    for (path, bytes) in &theme.static_files {
+        files.push(OutputFile {
+            path: path.clone(),
+            bytes: bytes.clone(),
+        });
+    }
+    Ok(files)
+}
+
+/// Every page of a site: home, compliance, 404, one listing per kind present, each document.
+pub fn page_jobs(site: &Site) -> Vec<PageJob<'_>> {
     let mut jobs: Vec<PageJob<'_>> = vec![PageJob::Home, PageJob::Compliance, PageJob::NotFound];
     for kind in Kind::ALL {
         if kind.listing_url().is_some() && site.of_kind(*kind).next().is_some() {
@@ -232,10 +245,20 @@ pub fn render_site(
         }
     }
     jobs.extend(site.documents.iter().map(PageJob::Document));
+    jobs
+}
 
+/// Renders `jobs` in parallel; every failing page is reported.
+pub fn render_pages(
+    jobs: &[PageJob<'_>],
+    site: &Site,
+    report: &Report,
+    theme: &Theme,
+    ctx: &SiteContext,
+) -> Result<Vec<OutputFile>> {
     let results: Vec<Result<OutputFile, SiteError>> = jobs
         .par_iter()
-        .map(|job| render_job(job, site, report, theme, &ctx))
+        .map(|job| render_job(job, site, report, theme, ctx))
         .collect();
     let mut files = Vec::with_capacity(results.len() + 8);
     let mut problems = Vec::new();
@@ -248,13 +271,6 @@ pub fn render_site(
     if !problems.is_empty() {
         problems.dedup_by(|a, b| a.message == b.message);
         return Err(Error::from_problems(problems));
-    }
-    files.extend(crate::output::feeds::generated_files(site, &ctx));
-    for (path, bytes) in &theme.static_files {
-        files.push(OutputFile {
-            path: path.clone(),
-            bytes: bytes.clone(),
-        });
     }
     Ok(files)
 }

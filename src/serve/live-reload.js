@@ -1,0 +1,36 @@
+// ccg-site serve: live reload. Served only by `ccg-site serve` and linked only into the HTML it
+// serves, never into a built site. The page knows the version it was built from
+// (data-version); the server sends the current version when the browser connects and every new
+// version after each rebuild, once it is in place. On a different version the page saves its
+// scroll position for this tab (sessionStorage) and reloads; the reloaded page scrolls back.
+(() => {
+  'use strict';
+  const script = document.currentScript;
+  const loadedVersion = script ? script.dataset.version : null;
+  const scrollKey = 'ccg-site-serve:scroll:' + location.pathname;
+
+  const restoreScroll = () => {
+    const saved = sessionStorage.getItem(scrollKey);
+    if (saved === null) return;
+    try {
+      const { x, y } = JSON.parse(saved);
+      window.scrollTo(x, y);
+    } catch (_) { /* a damaged value: stay at the top */ }
+  };
+  if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
+  restoreScroll();
+  window.addEventListener('load', () => {
+    restoreScroll();
+    sessionStorage.removeItem(scrollKey);
+  }, { once: true });
+
+  const events = new EventSource('/__ccg-site/events');
+  const onVersion = (event) => {
+    if (event.data === loadedVersion) return;
+    sessionStorage.setItem(scrollKey, JSON.stringify({ x: window.scrollX, y: window.scrollY }));
+    events.close();
+    location.reload();
+  };
+  events.addEventListener('hello', onVersion);
+  events.addEventListener('reload', onVersion);
+})();
