@@ -105,10 +105,7 @@ fn an_edit_changes_the_page_and_sends_a_reload_event() {
         page.body
     );
     assert!(page.body.contains("data-version=\"2\""));
-    assert!(server
-        .stdout_lines()
-        .iter()
-        .any(|l| l.contains("content/about-us.md: updated")));
+    server.wait_for_line("content/about-us.md: updated");
 
     // A plain write (no rename) works too; the title shows on the home page's list as well.
     let edited = read(site.path(), ABOUT).replace("title = \"About us\"", "title = \"Who we are\"");

@@ -118,6 +118,22 @@ impl Server {
         self.stdout.lock().unwrap().clone()
     }
 
+    /// Waits until the server prints a line containing `text`; panics after [`WAIT`].
+    pub fn wait_for_line(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            if let Some(line) = self.stdout_lines().into_iter().find(|l| l.contains(text)) {
+                return line;
+            }
+            assert!(
+                start.elapsed() < WAIT,
+                "the server never printed {text:?}\n{}",
+                self.output()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Sends `GET TARGET` as written (no normalisation) and reads the whole response.
     pub fn get(&self, target: &str) -> Response {
         self.request("GET", target)
