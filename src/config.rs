@@ -184,6 +184,23 @@ pub const CONFIG_FILE: &str = "site.toml";
 /// Reads and validates `site.toml` in `site_dir`.
 pub fn load_config(site_dir: &Path) -> Result<LoadedConfig> {
     let path = site_dir.join(CONFIG_FILE);
+    if let Ok(meta) = std::fs::metadata(&path) {
+        if !meta.is_file() {
+            // A folder cannot be read, and reading a named pipe would wait forever.
+            let what = if meta.is_dir() {
+                "a folder"
+            } else {
+                "not a regular file"
+            };
+            return Err(SiteError::new(
+                ErrorKind::Config,
+                format!("{CONFIG_FILE} is {what}, so it cannot be read"),
+            )
+            .in_file(CONFIG_FILE)
+            .with_help("site.toml must be an ordinary text file; `ccg-site init DIR` writes one")
+            .into());
+        }
+    }
     let bytes = std::fs::read(&path).map_err(|e| {
         let (message, help) = if e.kind() == std::io::ErrorKind::NotFound {
             (

@@ -76,6 +76,11 @@ pub fn parse(file_text: &str, split: &Split<'_>) -> Result<FieldTable, SiteError
             .unwrap_or("invalid TOML")
             .to_string();
         let help = toml_help(&message);
+        let message = if message.contains("recursion") {
+            "lists or tables are nested too deeply".to_string()
+        } else {
+            message
+        };
         let mut err = SiteError::new(
             ErrorKind::FrontMatter,
             format!("invalid front matter: {message}"),
@@ -94,7 +99,9 @@ pub fn parse(file_text: &str, split: &Split<'_>) -> Result<FieldTable, SiteError
 }
 
 fn toml_help(message: &str) -> Option<&'static str> {
-    if message.contains("duplicate key") {
+    if message.contains("recursion") {
+        Some("front matter holds a few levels of tables and lists; move deeply structured data into the Markdown text")
+    } else if message.contains("duplicate key") {
         Some("each key may appear once in a table; remove or rename the repeated one")
     } else if message.contains("invalid basic string") || message.contains("unclosed") {
         Some("close the string with a matching quote on the same line, or use ''' for text over several lines")

@@ -280,6 +280,7 @@ pub fn render(body: &str, first_line: u32, raw_html: RawHtmlPolicy) -> RenderedB
             Event::Html(h) | Event::InlineHtml(h) if raw_html == RawHtmlPolicy::Escape => {
                 Event::Text(h)
             }
+            e if raw_html != RawHtmlPolicy::Allow => defuse_url(e),
             e => e,
         });
     }
@@ -297,6 +298,11 @@ pub fn render(body: &str, first_line: u32, raw_html: RawHtmlPolicy) -> RenderedB
         out.outline[i].words = section_words[i] + sub;
     }
 
+    let mut events = flatten_deep_nesting(events);
+    if raw_html != RawHtmlPolicy::Escape && raw_html_depth(&events) > MAX_RAW_HTML_DEPTH {
+        // Too deep for the sanitiser and the minifier to handle safely: show it as text.
+        escape_raw_html(&mut events);
+    }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if out.has_raw_html && raw_html == RawHtmlPolicy::Sanitize {
@@ -304,6 +310,212 @@ pub fn render(body: &str, first_line: u32, raw_html: RawHtmlPolicy) -> RenderedB
     }
     out.html = html;
     out
+}
+
+/// How deeply Markdown elements (block quotes, lists, emphasis...) may nest in the HTML of a
+/// body. Deeper structure is flattened: its text is kept, its tags are dropped. Real documents
+/// nest a handful of levels; tens of thousands would overflow the stack of the HTML tools
+/// downstream (the minifier parses recursively).
+pub const MAX_NESTING: usize = 48;
+
+/// How deeply raw HTML written in a document may nest before it is shown as text instead of
+/// being sanitised or passed through: the sanitiser's tree builder slows down quadratically
+/// with depth, and the minifier recurses.
+pub const MAX_RAW_HTML_DEPTH: usize = 128;
+
+/// Drops the tags of elements nested deeper than [`MAX_NESTING`], keeping their text. A tag is
+/// only dropped where its parent may hold text (so no text lands directly inside `<ul>` or
+/// `<table>`); the ends of dropped blocks become line breaks in the source.
+fn flatten_deep_nesting(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    // For each open tag, whether it was written; for each written open tag, whether it may hold
+    // text and blocks.
+    let mut open: Vec<bool> = Vec::new();
+    let mut written: Vec<bool> = Vec::new();
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        match event {
+            Event::Start(tag) => {
+                let parent_holds_text = written.last().is_none_or(|&h| h);
+                let write = written.len() < MAX_NESTING || !parent_holds_text;
+                open.push(write);
+                if write {
+                    written.push(holds_text(&tag));
+                    out.push(Event::Start(tag));
+                }
+            }
+            Event::End(end) => match open.pop() {
+                Some(true) | None => {
+                    written.pop();
+                    out.push(Event::End(end));
+                }
+                Some(false) => {
+                    if is_block_end(&end) {
+                        out.push(Event::SoftBreak);
+                    }
+                }
+            },
+            e => out.push(e),
+        }
+    }
+    out
+}
+
+/// Whether text and inline content may go directly inside this element.
+fn holds_text(tag: &Tag<'_>) -> bool {
+    !matches!(
+        tag,
+        Tag::List(_) | Tag::Table(_) | Tag::TableHead | Tag::TableRow
+    )
+}
+
+fn is_block_end(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock
+            | TagEnd::Item
+            | TagEnd::List(_)
+            | TagEnd::FootnoteDefinition
+            | TagEnd::TableCell
+            | TagEnd::TableRow
+            | TagEnd::TableHead
+            | TagEnd::Table
+    )
+}
+
+/// URL schemes a Markdown link or image may use (besides relative URLs), as in ammonia.
+const SAFE_SCHEMES: &[&str] = &[
+    "http", "https", "mailto", "tel", "sms", "ftp", "ftps", "webcal",
+];
+
+/// Whether a link destination is relative or uses a safe scheme. Like a browser, tabs and line
+/// breaks inside the URL and control characters and spaces around it are ignored, and the
+/// scheme is case-insensitive: `jav&#x09;ascript:` and ` JavaScript:` are both `javascript:`.
+pub fn is_safe_url(url: &str) -> bool {
+    let cleaned: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let Some(colon) = cleaned.find(':') else {
+        return true;
+    };
+    if cleaned[..colon].contains(['/', '?', '#']) {
+        return true; // the colon is in a path, query or fragment: a relative URL
+    }
+    let scheme = cleaned[..colon].to_ascii_lowercase();
+    SAFE_SCHEMES.contains(&scheme.as_str())
+}
+
+/// Points links and images with an unsafe destination (`javascript:`, `data:`, `vbscript:`...)
+/// nowhere, keeping their text.
+fn defuse_url(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !is_safe_url(&dest_url) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: CowStr::Borrowed("#"),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !is_safe_url(&dest_url) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: CowStr::Borrowed(""),
+            title,
+            id,
+        }),
+        e => e,
+    }
+}
+
+/// The deepest nesting of the raw HTML in `events`, counted over all its fragments together.
+fn raw_html_depth(events: &[Event<'_>]) -> usize {
+    let mut depth = DepthCounter::default();
+    for e in events {
+        if let Event::Html(h) | Event::InlineHtml(h) = e {
+            depth.feed(h);
+        }
+    }
+    depth.max
+}
+
+fn escape_raw_html(events: &mut [Event<'_>]) {
+    for e in events.iter_mut() {
+        if let Event::Html(h) | Event::InlineHtml(h) = e {
+            *e = Event::Text(std::mem::replace(h, CowStr::Borrowed("")));
+        }
+    }
+}
+
+/// The deepest element nesting of an HTML text, estimated from its tags: every start tag of a
+/// non-void element opens a level, every end tag closes one. Implied end tags (`<p>`, `<li>`)
+/// make this an over-estimate, never an under-estimate by more than the elements a parser adds
+/// on its own (`<tbody>`).
+pub fn html_nesting_depth(html: &str) -> usize {
+    let mut depth = DepthCounter::default();
+    depth.feed(html);
+    depth.max
+}
+
+#[derive(Default)]
+struct DepthCounter {
+    depth: usize,
+    max: usize,
+}
+
+impl DepthCounter {
+    fn feed(&mut self, html: &str) {
+        let bytes = html.as_bytes();
+        let mut i = 0;
+        while let Some(p) = memchr_lt(&bytes[i..]) {
+            let at = i + p + 1;
+            i = at;
+            match bytes.get(at) {
+                Some(b'/') => self.depth = self.depth.saturating_sub(1),
+                Some(b) if b.is_ascii_alphabetic() => {
+                    let name_end = bytes[at..]
+                        .iter()
+                        .position(|b| !b.is_ascii_alphanumeric())
+                        .map_or(bytes.len(), |n| at + n);
+                    // Stop at the next `<` too, so that a text full of unclosed tags stays linear.
+                    let tag_end = bytes[name_end..]
+                        .iter()
+                        .position(|&b| b == b'>' || b == b'<')
+                        .map(|n| name_end + n);
+                    let self_closing =
+                        tag_end.is_some_and(|e| bytes[e] == b'>' && e > 0 && bytes[e - 1] == b'/');
+                    if !self_closing && !is_void(&html[at..name_end]) {
+                        self.depth += 1;
+                        self.max = self.max.max(self.depth);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn memchr_lt(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'<')
+}
+
+fn is_void(name: &str) -> bool {
+    const VOID: [&str; 14] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "param",
+    ];
+    VOID.iter().any(|v| v.eq_ignore_ascii_case(name))
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -360,15 +572,17 @@ pub fn slugify(text: &str) -> String {
 #[derive(Default)]
 struct IdSet {
     used: std::collections::HashSet<String>,
+    /// The next suffix to try for each base, so that thousands of equal headings stay linear.
+    next: std::collections::HashMap<String, usize>,
 }
 
 impl IdSet {
     fn unique(&mut self, base: &str) -> String {
         let mut id = base.to_string();
-        let mut n = 1;
+        let n = self.next.entry(base.to_string()).or_insert(1);
         while !self.used.insert(id.clone()) {
             id = format!("{base}-{n}");
-            n += 1;
+            *n += 1;
         }
         id
     }
@@ -479,6 +693,99 @@ mod tests {
         assert!(e.contains("&lt;script&gt;"), "{e}");
         let a = render(body, 1, RawHtmlPolicy::Allow).html;
         assert!(a.contains("<script>"), "{a}");
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_and_keeps_the_text() {
+        for body in [
+            format!("{} deep\n", ">".repeat(50_000)),
+            format!("{}deep\n", "- ".repeat(50_000)),
+            format!("{}deep\n", "1. > - ".repeat(5_000)),
+        ] {
+            let r = render(&body, 1, RawHtmlPolicy::Sanitize);
+            assert!(r.html.contains("deep"), "text lost");
+            assert!(
+                html_nesting_depth(&r.html) <= MAX_NESTING + 4,
+                "{} levels",
+                html_nesting_depth(&r.html)
+            );
+        }
+        let shallow = render("> > a\n", 1, RawHtmlPolicy::Sanitize).html;
+        assert_eq!(html_nesting_depth(&shallow), 3, "{shallow}");
+    }
+
+    #[test]
+    fn flattening_never_puts_text_directly_in_a_list() {
+        let body = format!("{}- item\n", "> ".repeat(MAX_NESTING - 1));
+        let html = render(&body, 1, RawHtmlPolicy::Sanitize).html;
+        assert!(
+            !html.contains("<ul>item") && !html.contains("<ul>\nitem"),
+            "{html}"
+        );
+        assert!(html.contains("item"));
+    }
+
+    #[test]
+    fn deep_raw_html_is_shown_as_text() {
+        let body = format!("{}x{}\n", "<div>".repeat(20_000), "</div>".repeat(20_000));
+        for policy in [RawHtmlPolicy::Sanitize, RawHtmlPolicy::Allow] {
+            let html = render(&body, 1, policy).html;
+            assert!(html.contains("&lt;div&gt;"), "{policy:?}");
+            assert!(html_nesting_depth(&html) < 4);
+        }
+        let ok = render("<div><div>x</div></div>\n", 1, RawHtmlPolicy::Sanitize).html;
+        assert!(ok.contains("<div><div>x"), "{ok}");
+    }
+
+    #[test]
+    fn unsafe_link_schemes_are_defused() {
+        for url in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " javascript:alert(1)",
+            "jav\tascript:alert(1)",
+            "java\nscript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            "data:text/html;base64,PHNjcmlwdD4=",
+            "vbscript:msgbox(1)",
+        ] {
+            assert!(!is_safe_url(url), "{url:?}");
+        }
+        for url in [
+            "/annual-reports/",
+            "https://www.nhs.uk/",
+            "mailto:x@nhs.net",
+            "tel:+441234",
+            "#top",
+            "page?a=b:c",
+            "a/b:c",
+        ] {
+            assert!(is_safe_url(url), "{url:?}");
+        }
+        let body = "[a](javascript:alert(1)) <javascript:alert(2)> [b](jav&#x09;ascript:alert(3)) \
+                    ![c](data:image/svg+xml,x) [d](/ok/)\n";
+        for policy in [RawHtmlPolicy::Sanitize, RawHtmlPolicy::Escape] {
+            let r = render(body, 1, policy);
+            let html = r.html.to_ascii_lowercase();
+            assert!(
+                !html.contains("=\"jav") && !html.contains("=\"data:"),
+                "{html}"
+            );
+            assert_eq!(html.matches("href=\"#\"").count(), 3, "{html}");
+            assert!(html.contains("href=\"/ok/\""), "{html}");
+            assert_eq!(
+                r.links[0].href, "javascript:alert(1)",
+                "lints see what was written"
+            );
+        }
+    }
+
+    #[test]
+    fn nesting_depth_counts_tags() {
+        assert_eq!(html_nesting_depth("<p>a<br>b<img src=x/></p><p>c</p>"), 1);
+        assert_eq!(html_nesting_depth("<div><ul><li>x</li></ul></div>"), 3);
+        assert_eq!(html_nesting_depth("a < b and <<< <a"), 1);
+        assert_eq!(html_nesting_depth(&"<a ".repeat(100_000)), 100_000);
     }
 
     #[test]

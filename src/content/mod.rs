@@ -181,6 +181,17 @@ pub fn find_documents(root: &Path) -> Result<Vec<PathBuf>> {
                     );
                     continue;
                 }
+                Ok(target) if !target.is_file() => {
+                    problems.push(
+                        SiteError::new(
+                            ErrorKind::Read,
+                            "this symbolic link points at something that is not a file",
+                        )
+                        .in_file(&rel)
+                        .with_help("point the link at a Markdown file inside the site"),
+                    );
+                    continue;
+                }
                 Ok(_) => {}
                 Err(e) => {
                     problems.push(

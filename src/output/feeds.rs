@@ -117,10 +117,10 @@ fn atom(site: &Site, ctx: &SiteContext) -> OutputFile {
     }
 }
 
-/// One CSV cell: quoted where needed; a leading `=`, `+`, `-` or `@` is neutralised so that a
-/// spreadsheet does not run it as a formula.
+/// One CSV cell: quoted where needed; a leading `=`, `+`, `-`, `@`, tab or carriage return is
+/// neutralised so that a spreadsheet does not run it as a formula (OWASP's CSV injection advice).
 fn csv_cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -175,5 +175,7 @@ mod tests {
         assert_eq!(csv_cell("a, b"), "\"a, b\"");
         assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_cell("\t=1+1"), "'\t=1+1");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
     }
 }

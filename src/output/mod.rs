@@ -22,9 +22,21 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
+/// Pages nested deeper than this are written as rendered, not minified: the minifier parses
+/// recursively and would overflow the stack of a render thread on pathologically deep HTML
+/// (for example a custom theme or raw HTML with `allow`).
+pub const MAX_MINIFY_DEPTH: usize = 256;
+
 /// Minifies an HTML page. Closing tags and the html/head tags are kept, which keeps the output
-/// easy to read in a browser's source view and valid for the Nu checker.
+/// easy to read in a browser's source view and valid for the Nu checker. Pages nested deeper
+/// than [`MAX_MINIFY_DEPTH`] are returned as they are.
 pub fn minify(html: &[u8]) -> Vec<u8> {
+    let too_deep = std::str::from_utf8(html).map_or(true, |text| {
+        crate::content::markdown::html_nesting_depth(text) > MAX_MINIFY_DEPTH
+    });
+    if too_deep {
+        return html.to_vec();
+    }
     let mut cfg = minify_html::Cfg::new();
     cfg.keep_closing_tags = true;
     cfg.keep_html_and_head_opening_tags = true;
@@ -191,6 +203,40 @@ fn remove_stale(parent: &Path, name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_pages_are_written_unminified_without_overflowing() {
+        let depth = 100_000;
+        let html = format!(
+            "<!DOCTYPE html><html><body>{}x{}</body></html>",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        // Render threads have rayon's 2 MiB stacks: prove it there, not on the big main stack.
+        let out = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || minify(html.as_bytes()).len())
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(out > depth * 11);
+        let depth = MAX_MINIFY_DEPTH - 8;
+        let html = format!(
+            "<!DOCTYPE html><html><body>{}x{}</body></html>",
+            "<div>  ".repeat(depth),
+            "</div>  ".repeat(depth)
+        );
+        let out = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || minify(html.as_bytes()))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(
+            !String::from_utf8(out).unwrap().contains("  "),
+            "still minified"
+        );
+    }
 
     #[test]
     fn refuses_paths_that_escape() {

@@ -24,6 +24,8 @@ pub use context::SiteContext;
 /// The compiled templates and static files of the theme in use.
 pub struct Theme {
     tera: Tera,
+    /// Each template's name, text and where it came from, to locate render errors.
+    sources: Vec<(String, (String, String))>,
     /// Static files: output path and bytes.
     pub static_files: Vec<(String, Vec<u8>)>,
 }
@@ -93,7 +95,11 @@ impl Theme {
         }
         let mut static_files: Vec<_> = static_files.into_iter().collect();
         static_files.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(Theme { tera, static_files })
+        Ok(Theme {
+            tera,
+            sources: sorted,
+            static_files,
+        })
     }
 
     fn has(&self, name: &str) -> bool {
@@ -103,8 +109,52 @@ impl Theme {
     fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, SiteError> {
         self.tera
             .render(name, ctx)
-            .map_err(|e| template_error(&e, name, None))
+            .map_err(|e| self.render_error(&e, name))
     }
+
+    /// A render-time error located in the template where it happened: Tera names the template
+    /// but gives no line, so the line is that of the first tag using the failing name.
+    fn render_error(&self, e: &tera::Error, name: &str) -> SiteError {
+        let text = error_chain(e);
+        let failing = quoted(&text, '\'')
+            .into_iter()
+            .rev()
+            .find(|q| self.sources.iter().any(|(n, _)| n == q))
+            .unwrap_or(name);
+        let Some((_, (source, origin))) = self.sources.iter().find(|(n, _)| n == failing) else {
+            return template_error(e, name, None);
+        };
+        let mut err = template_error(e, failing, Some(origin));
+        let names = quoted(&text, '`').into_iter().chain(quoted(&text, '\''));
+        if let Some(line) = names
+            .filter(|n| !self.sources.iter().any(|(t, _)| t == n))
+            .find_map(|n| line_of_tag_using(source, n))
+        {
+            // Tera gives no column; the line is enough to find the tag.
+            err.line = Some(line);
+        }
+        err
+    }
+}
+
+/// The texts between pairs of `quote` characters in `text`, in order.
+fn quoted(text: &str, quote: char) -> Vec<&str> {
+    text.split(quote).skip(1).step_by(2).collect()
+}
+
+/// The 1-based line of the first `{{ }}` or `{% %}` tag of `template` using `name` as a word.
+fn line_of_tag_using(template: &str, name: &str) -> Option<usize> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 200 {
+        return None;
+    }
+    let word = regex::Regex::new(&format!(r"(^|[^\w.]){}($|[^\w])", regex::escape(name))).ok()?;
+    let tags = regex::Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").ok()?;
+    let tag = tags
+        .find_iter(template)
+        .find(|t| word.is_match(t.as_str()))?;
+    let within = word.find(tag.as_str())?.start();
+    Some(template[..tag.start() + within].matches('\n').count() + 1)
 }
 
 fn read_overrides(

@@ -1,0 +1,13 @@
+//! Front-matter splitting and parsing must never panic, whatever the text.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../harness.rs"]
+mod harness;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        harness::front_matter(text);
+    }
+});
