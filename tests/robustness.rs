@@ -30,6 +30,16 @@ fn site_with(documents: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// The compliant demo site in a temporary folder, plus the given documents under content/:
+/// for inputs that only go wrong after the compliance check (rendering, writing).
+fn demo_site_with(documents: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = copy_demo_site();
+    for (name, text) in documents {
+        std::fs::write(dir.path().join("content").join(name), text).expect("write document");
+    }
+    dir
+}
+
 const GOOD_PAGE: &str =
     "+++\ntitle = \"About us\"\nkind = \"page\"\n+++\n\nWe plan NHS services.\n";
 
@@ -335,7 +345,7 @@ fn files_deleted_during_a_real_build_are_named_not_panicked_on() {
 
 #[test]
 fn output_folder_whose_parent_is_a_file_is_reported() {
-    let site = site_with(&[("about.md", GOOD_PAGE)]);
+    let site = demo_site_with(&[("about.md", GOOD_PAGE)]);
     let blocker = site.path().join("not-a-folder");
     std::fs::write(&blocker, "a file").unwrap();
     let public = blocker.join("public");
@@ -358,7 +368,7 @@ fn output_folder_whose_parent_is_a_file_is_reported() {
 
 #[test]
 fn output_folder_that_is_a_file_is_reported_and_kept() {
-    let site = site_with(&[("about.md", GOOD_PAGE)]);
+    let site = demo_site_with(&[("about.md", GOOD_PAGE)]);
     let public = site.path().join("public");
     std::fs::write(&public, "precious").unwrap();
     let run = ccg_site(&["build", "--site", site.path().to_str().unwrap()]);
@@ -374,10 +384,11 @@ fn output_folder_that_is_a_file_is_reported_and_kept() {
 
 /// A site using theme `custom` whose `page.html` is `template`.
 fn site_with_page_template(template: &str) -> tempfile::TempDir {
-    let site = site_with(&[("about.md", GOOD_PAGE)]);
+    let site = demo_site_with(&[("about.md", GOOD_PAGE)]);
+    let config = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
     std::fs::write(
         site.path().join("site.toml"),
-        format!("{SITE_TOML}theme = \"custom\"\n"),
+        format!("theme = \"custom\"\n{config}"),
     )
     .unwrap();
     let templates = site.path().join("themes/custom/templates");
