@@ -581,3 +581,41 @@ fn near_misses_are_not_taken_for_required_sections() {
         "{rules:?}"
     );
 }
+
+#[test]
+fn build_prints_the_same_findings_and_writes_nothing_on_errors() {
+    let site = copy_demo_site();
+    let plan = site.path().join("content/commissioning-plans/2024-25.md");
+    let text = std::fs::read_to_string(&plan).expect("read");
+    std::fs::write(
+        &plan,
+        text.replacen(
+            "## 6. Reducing health inequalities\n",
+            "## 6. Other matters\n",
+            1,
+        ),
+    )
+    .expect("write");
+    let out = site.path().join("public");
+    let run = ccg_site(&[
+        "build",
+        "--site",
+        site.path().to_str().expect("utf-8"),
+        "--output",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let check = ccg_site(&["check", "--site", site.path().to_str().expect("utf-8")]);
+    let finding = check
+        .stdout
+        .split("\n\n")
+        .find(|b| b.contains("error[commissioning-plan.inequalities]"))
+        .expect("check reports the missing section");
+    assert!(
+        run.stderr.contains(finding),
+        "build prints the finding as check does:\n{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("Nothing was written"), "{}", run.stderr);
+    assert!(!out.exists(), "nothing may be written");
+}
