@@ -118,7 +118,7 @@ pub fn write_site(files: &[OutputFile], out_dir: &Path) -> Result<WriteStats> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).map_err(|e| write_err(&parent, e))?;
-    remove_stale(&parent, &name);
+    recover_interrupted(&parent, &name, out_dir);
 
     let pid = std::process::id();
     let tmp = parent.join(format!(".{name}.tmp-{pid}"));
@@ -126,17 +126,7 @@ pub fn write_site(files: &[OutputFile], out_dir: &Path) -> Result<WriteStats> {
     std::fs::create_dir(&tmp).map_err(|e| write_err(&tmp, e))?;
 
     let result = fill(&tmp, files).and_then(|stats| {
-        if out_dir.exists() {
-            std::fs::rename(out_dir, &old).map_err(|e| write_err(out_dir, e))?;
-            if let Err(e) = std::fs::rename(&tmp, out_dir) {
-                // Put the previous site back before reporting.
-                let _ = std::fs::rename(&old, out_dir);
-                return Err(write_err(out_dir, e).into());
-            }
-            let _ = std::fs::remove_dir_all(&old);
-        } else {
-            std::fs::rename(&tmp, out_dir).map_err(|e| write_err(out_dir, e))?;
-        }
+        swap_in(&tmp, out_dir, &old).map_err(|e| write_err(out_dir, e))?;
         Ok(stats)
     });
     if result.is_err() {
@@ -185,19 +175,94 @@ fn fill(tmp: &Path, files: &[OutputFile]) -> Result<WriteStats> {
     })
 }
 
-/// Removes temporary folders left behind by a build that was killed.
-fn remove_stale(parent: &Path, name: &str) {
+/// Replaces `out_dir` by the finished `tmp`. On Linux both are swapped in one atomic step, so
+/// `out_dir` never goes missing; elsewhere (or where the file system cannot swap) the old folder
+/// is moved aside first and put back if the second rename fails.
+fn swap_in(tmp: &Path, out_dir: &Path, old: &Path) -> std::io::Result<()> {
+    if !out_dir.exists() {
+        return std::fs::rename(tmp, out_dir);
+    }
+    #[cfg(target_os = "linux")]
+    if exchange(tmp, out_dir).is_ok() {
+        // `tmp` now holds the previous site.
+        let _ = std::fs::remove_dir_all(tmp);
+        return Ok(());
+    }
+    std::fs::rename(out_dir, old)?;
+    if let Err(e) = std::fs::rename(tmp, out_dir) {
+        let _ = std::fs::rename(old, out_dir);
+        return Err(e);
+    }
+    let _ = std::fs::remove_dir_all(old);
+    Ok(())
+}
+
+/// Swaps two paths atomically (`renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let a = std::ffi::CString::new(a.as_os_str().as_bytes())?;
+    let b = std::ffi::CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: `a` and `b` are NUL-terminated and outlive the call, which only reads them.
+    let status = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if status == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Cleans up after builds that were killed: removes their temporary folders and, if one was
+/// killed between moving the previous site aside and moving the new one in (possible only
+/// where the atomic swap is not), puts the previous site back. Folders of builds still running
+/// (their process id is alive) are left alone.
+fn recover_interrupted(parent: &Path, name: &str, out_dir: &Path) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
     let tmp_prefix = format!(".{name}.tmp-");
     let old_prefix = format!(".{name}.old-");
+    let mut stale: Vec<(bool, PathBuf)> = Vec::new();
     for entry in entries.flatten() {
         let n = entry.file_name().to_string_lossy().into_owned();
-        if n.starts_with(&tmp_prefix) || n.starts_with(&old_prefix) {
-            let _ = std::fs::remove_dir_all(entry.path());
+        let (is_old, pid) = if let Some(pid) = n.strip_prefix(&old_prefix) {
+            (true, pid.to_string())
+        } else if let Some(pid) = n.strip_prefix(&tmp_prefix) {
+            (false, pid.to_string())
+        } else {
+            continue;
+        };
+        if !build_is_running(&pid) {
+            stale.push((is_old, entry.path()));
         }
     }
+    if !out_dir.exists() {
+        if let Some((_, previous)) = stale.iter().find(|(is_old, _)| *is_old) {
+            let _ = std::fs::rename(previous, out_dir);
+        }
+    }
+    for (_, path) in stale {
+        if path.exists() {
+            let _ = std::fs::remove_dir_all(path);
+        }
+    }
+}
+
+/// Whether the process that made a temporary folder is another build still running.
+fn build_is_running(pid: &str) -> bool {
+    let ours = std::process::id().to_string();
+    !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && pid != ours
+        && Path::new("/proc").join(pid).is_dir()
 }
 
 #[cfg(test)]
@@ -239,6 +304,38 @@ mod tests {
     }
 
     #[test]
+    fn a_swap_interrupted_half_way_is_undone_by_the_next_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        // A build killed after moving public/ aside and before moving its new site in.
+        let old = dir.path().join(".public.old-999999999");
+        std::fs::create_dir_all(old.join("a")).unwrap();
+        std::fs::write(old.join("a/index.html"), "previous").unwrap();
+        std::fs::create_dir_all(dir.path().join(".public.tmp-999999999")).unwrap();
+        recover_interrupted(dir.path(), "public", &out);
+        assert_eq!(
+            std::fs::read(out.join("a/index.html")).unwrap(),
+            b"previous"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn temporary_folders_of_running_builds_are_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        // Process 1 (init) is always running; this process's own id counts as stale.
+        let running = dir.path().join(".public.tmp-1");
+        let ours = dir
+            .path()
+            .join(format!(".public.tmp-{}", std::process::id()));
+        std::fs::create_dir(&running).unwrap();
+        std::fs::create_dir(&ours).unwrap();
+        recover_interrupted(dir.path(), "public", &dir.path().join("public"));
+        assert!(running.exists());
+        assert!(!ours.exists());
+    }
+
+    #[test]
     fn refuses_paths_that_escape() {
         assert!(safe_relative("a/index.html"));
         assert!(!safe_relative("../x"));
@@ -250,7 +347,7 @@ mod tests {
     fn swaps_in_and_cleans_stale_folders() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        std::fs::create_dir_all(dir.path().join(".public.tmp-1")).unwrap();
+        std::fs::create_dir_all(dir.path().join(".public.tmp-999999999")).unwrap();
         let files = vec![OutputFile {
             path: "a/index.html".into(),
             bytes: b"one".to_vec(),
