@@ -246,7 +246,7 @@ fn human_output_is_plain_without_a_terminal_and_ends_with_a_summary() {
     );
     let last = run.stdout.lines().last().expect("a summary line");
     assert!(
-        last.starts_with("10 errors, 16 warnings in 2 documents (regime ccg-2013, 2 waivers)"),
+        last.starts_with("10 errors, 16 warnings in 2 documents (regime ccg-2013, raw HTML: sanitize, 2 waivers)"),
         "{last}"
     );
     let always = ccg_site(&[

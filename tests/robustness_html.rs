@@ -313,3 +313,22 @@ fn register_csv_defuses_spreadsheet_formulas() {
         assert!(!formula.is_match(line), "a cell starts a formula: {line}");
     }
 }
+
+#[test]
+fn check_report_says_the_raw_html_policy() {
+    let site = copy_demo_site();
+    let config_path = site.path().join("site.toml");
+    let config = std::fs::read_to_string(&config_path).unwrap();
+    std::fs::write(
+        &config_path,
+        config.replace("raw_html = \"sanitize\"", "raw_html = \"escape\""),
+    )
+    .unwrap();
+    let dir = site.path().to_str().unwrap();
+    let human = ccg_site(&["check", "--site", dir]);
+    assert_eq!(human.code, 0, "{}", human.all());
+    assert!(human.all().contains("raw HTML: escape"), "{}", human.all());
+    let json = ccg_site(&["check", "--site", dir, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(report["summary"]["raw_html"], "escape");
+}

@@ -142,6 +142,8 @@ pub struct Report {
     pub documents: usize,
     /// The site's regime.
     pub regime: String,
+    /// What happens to raw HTML in documents (`sanitize`, `escape` or `allow`, from site.toml).
+    pub raw_html: String,
     /// Findings set aside by a waiver.
     pub waived: Vec<Diagnostic>,
     /// The site's waivers.
@@ -195,6 +197,7 @@ pub fn check_site(site: &Site, today: Date) -> Report {
     let mut report = Report {
         documents: site.documents.len(),
         regime: regime.clone(),
+        raw_html: site.config.config.markdown.raw_html.as_str().to_string(),
         ..Report::default()
     };
     for (duties, diagnostics) in checked {
@@ -215,6 +218,7 @@ fn broken_pack_report(site: &Site, regime: &str, message: &str) -> Report {
     Report {
         documents: site.documents.len(),
         regime: regime.to_string(),
+        raw_html: site.config.config.markdown.raw_html.as_str().to_string(),
         diagnostics: vec![Diagnostic {
             rule: "ccg-site.rule-pack".to_string(),
             severity: Severity::Error,

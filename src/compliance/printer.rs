@@ -106,8 +106,13 @@ pub fn summary_line(report: &Report) -> String {
     } else {
         format!(", {}", plural(report.waivers.len(), "waiver"))
     };
+    let raw_html = if report.raw_html.is_empty() {
+        String::new()
+    } else {
+        format!(", raw HTML: {}", report.raw_html)
+    };
     format!(
-        "{}, {} in {} (regime {}{waivers})",
+        "{}, {} in {} (regime {}{raw_html}{waivers})",
         plural(report.errors(), "error"),
         plural(report.warnings(), "warning"),
         plural(report.documents, "document"),
@@ -180,6 +185,7 @@ fn json_report(report: &Report) -> String {
             "errors": report.errors(),
             "warnings": report.warnings(),
             "documents": report.documents,
+            "raw_html": report.raw_html,
         },
         "diagnostics": report.diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
         "waivers": waivers,
