@@ -56,8 +56,8 @@ pub fn document(text: &str) {
         },
         documents: vec![doc],
     };
-    let today = time::Date::from_calendar_date(2026, time::Month::November, 30)
-        .unwrap_or(time::Date::MIN);
+    let today =
+        time::Date::from_calendar_date(2026, time::Month::November, 30).unwrap_or(time::Date::MIN);
     let report = ccg_site::compliance::check_site(&site, today);
     let _ = ccg_site::build::render_in_memory(&site, &report, today);
 }
