@@ -35,12 +35,12 @@ impl Drop for Server {
 impl Server {
     /// Starts `ccg-site serve --site SITE --port 0 ARGS` and waits for its URL.
     pub fn start(site: &Path, args: &[&str]) -> Server {
-        Self::start_binary(env!("CARGO_BIN_EXE_ccg-site"), site, args)
+        Self::start_within(site, args, WAIT)
     }
 
-    /// Starts a given ccg-site binary (the benchmark uses a release build).
-    pub fn start_binary(binary: &str, site: &Path, args: &[&str]) -> Server {
-        let mut child = Command::new(binary)
+    /// Like [`Server::start`], waiting up to `wait` for the first build (large sites).
+    pub fn start_within(site: &Path, args: &[&str], wait: Duration) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ccg-site"))
             .arg("serve")
             .arg("--site")
             .arg(site)
@@ -77,13 +77,13 @@ impl Server {
                 buf.clear();
             }
         });
-        let url = match url_rx.recv_timeout(WAIT) {
+        let url = match url_rx.recv_timeout(wait) {
             Ok(url) => url,
             Err(_) => {
                 let _ = child.kill();
                 let _ = child.wait();
                 panic!(
-                    "ccg-site serve printed no URL within {WAIT:?}\nstdout: {:?}\nstderr: {}",
+                    "ccg-site serve printed no URL within {wait:?}\nstdout: {:?}\nstderr: {}",
                     stdout.lock().unwrap(),
                     stderr.lock().unwrap()
                 );
