@@ -93,10 +93,14 @@ fn an_edit_changes_the_page_and_sends_a_reload_event() {
         &site.path().join(ABOUT),
         &about_with(site.path(), "Freshly edited paragraph."),
     );
-    let (version, _) = events
+    let (reload, _) = events
         .reload_within(WAIT)
         .unwrap_or_else(|| panic!("no reload event\n{}", server.output()));
-    assert_eq!(version, "2");
+    // The new version, and the pages that changed: this one, and the home page that lists it.
+    let changed: Vec<&str> = reload.split(' ').collect();
+    assert_eq!(changed[0], "2", "{reload}");
+    assert!(changed.contains(&"/about-us/"), "{reload}");
+    assert!(!changed.contains(&"/constitution/"), "{reload}");
     // The new version is in place when the event arrives.
     let page = server.get("/about-us/");
     assert!(
@@ -104,7 +108,7 @@ fn an_edit_changes_the_page_and_sends_a_reload_event() {
         "{}",
         page.body
     );
-    assert!(page.body.contains("data-version=\"2\""));
+    assert!(page.body.contains("data-version=\"2\"") || page.body.contains("data-version=\"3\""));
     server.wait_for_line("content/about-us.md: updated");
 
     // A plain write (no rename) works too; the title shows on the home page's list as well.
@@ -345,4 +349,57 @@ fn a_port_in_use_is_a_clear_error() {
         "{stderr}"
     );
     assert!(stderr.contains("--port 0"), "{stderr}");
+}
+
+#[test]
+fn compliance_findings_of_the_page_show_in_the_preview_only() {
+    let site = common::copy_demo_site();
+    let server = Server::start(site.path(), &[]);
+    let report = "content/annual-reports/2023-24.md";
+    let text = read(site.path(), report);
+    assert!(!server
+        .get("/annual-reports/2023-24/")
+        .body
+        .contains("ccg-preview"));
+
+    // Remove the statutory section on reducing health inequalities.
+    let without = text.replace("## Reducing health inequalities", "## Other matters");
+    save_atomically(&site.path().join(report), &without);
+    let page = server.wait_for("/annual-reports/2023-24/", "the findings panel", |r| {
+        r.body.contains("compliance finding")
+    });
+    assert!(
+        page.body.contains("annual-report.inequalities"),
+        "the rule id: {}",
+        page.body
+    );
+    assert!(
+        page.body.contains("<strong>Law:</strong> NHS Act 2006"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("role=\"alert\""),
+        "findings are not a build error"
+    );
+    assert!(
+        !server
+            .get("/constitution/")
+            .body
+            .contains("compliance finding"),
+        "only the page with findings shows them"
+    );
+    assert!(server
+        .wait_for_line("content/annual-reports/2023-24.md: updated")
+        .contains("1 error"));
+
+    // A build writes nothing while the finding stands, and the preview wrote nothing either.
+    let build = common::ccg_site(&["build", "--site", &site.path().display().to_string()]);
+    assert_eq!(build.code, 1, "{}", build.all());
+    assert!(!site.path().join("public").exists());
+
+    save_atomically(&site.path().join(report), &text);
+    server.wait_for("/annual-reports/2023-24/", "no findings panel", |r| {
+        !r.body.contains("ccg-preview")
+    });
 }

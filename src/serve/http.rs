@@ -23,7 +23,7 @@ use tokio::sync::broadcast::error::RecvError;
 use super::preview::{
     decorate_html, error_page, EVENTS_PATH, SCRIPT, SCRIPT_PATH, STYLE, STYLE_PATH,
 };
-use super::store::{resolve, Resolved, SiteStore, Snapshot};
+use super::store::{resolve, Reload, Resolved, SiteStore, Snapshot};
 
 /// The router of the preview server.
 pub fn router(store: Arc<SiteStore>) -> Router {
@@ -140,7 +140,8 @@ fn file_response(snapshot: &Snapshot, path: &str, status: StatusCode) -> Respons
 }
 
 /// The version stream: `hello` with the current version on connecting, then `reload` with each
-/// new version once it is in place.
+/// new version once it is in place, followed by the URLs of the pages that changed (none listed:
+/// every page changed).
 async fn events(
     State(store): State<Arc<SiteStore>>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
@@ -150,13 +151,16 @@ async fn events(
         .retry(Duration::from_millis(500))
         .data(store.current().version.to_string());
     let updates = stream::unfold((receiver, store), |(mut receiver, store)| async move {
-        let version = match receiver.recv().await {
-            Ok(v) => v,
-            // Missed some versions: the current one is what matters.
-            Err(RecvError::Lagged(_)) => store.current().version,
+        let reload = match receiver.recv().await {
+            Ok(r) => r,
+            // Missed some versions: the current one is what matters, for every page.
+            Err(RecvError::Lagged(_)) => Reload {
+                version: store.current().version,
+                pages: None,
+            },
             Err(RecvError::Closed) => return None,
         };
-        let event = Event::default().event("reload").data(version.to_string());
+        let event = Event::default().event("reload").data(reload.to_data());
         Some((Ok(event), (receiver, store)))
     });
     let stream = futures_util::StreamExt::chain(stream::once(async { Ok(hello) }), updates);

@@ -92,6 +92,12 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
         .spawn(move || {
             while let Some(batch) = watcher.next_batch() {
                 rebuild_batch(&mut rebuilder, &rebuild_store, &mut log, &batch);
+                if !watcher.changes_pending() {
+                    if let Some((snapshot, summary)) = rebuilder.render_deferred() {
+                        rebuild_store.publish(snapshot);
+                        log.rebuilt(&summary);
+                    }
+                }
             }
         })
         .map_err(|e| SiteError::new(ErrorKind::Read, format!("cannot start watching: {e}")))?;

@@ -2,8 +2,9 @@
 //! applied incrementally.
 //!
 //! An edit to a document reloads only that document and re-renders only the pages that show it:
-//! its own page, its kind's listing, the home page and the compliance page (plus the sitemap,
-//! feed and CSVs, which are cheap). Adding, removing or moving a document, or changing its kind,
+//! its own page, its kind's listing and the home page (plus the sitemap, feed and CSVs, which are
+//! cheap), publishes them, and then, when no further change is waiting, the compliance page,
+//! which lists every document. Browsers are told which pages changed, so only those reload. Adding, removing or moving a document, or changing its kind,
 //! re-renders every page from memory (the menu counts documents of each kind) without reading
 //! the other documents again. A change to `site.toml` or a theme reloads everything.
 //!
@@ -92,6 +93,18 @@ pub struct Rebuilder {
     files: Arc<SiteFiles>,
     findings: Arc<HashMap<String, Vec<Diagnostic>>>,
     version: u64,
+    /// The findings the current files were rendered with.
+    report: Report,
+    /// The compliance page still shows an older version of the site.
+    compliance_stale: bool,
+    /// The last rebuild failed.
+    failed: bool,
+}
+
+/// What a render did: how many files, and which pages changed (`None`: all of them).
+struct Rendered {
+    files: usize,
+    changed: Option<Vec<String>>,
 }
 
 impl Rebuilder {
@@ -104,6 +117,9 @@ impl Rebuilder {
             files: Arc::new(SiteFiles::new()),
             findings: Arc::new(HashMap::new()),
             version: 0,
+            report: Report::default(),
+            compliance_stale: false,
+            failed: false,
         }
     }
 
@@ -122,17 +138,37 @@ impl Rebuilder {
             }
             _ => (self.everything(), true),
         };
-        self.version += 1;
-        let (rendered, problems) = match result {
-            Ok(n) => (n, Vec::new()),
-            Err(e) => (0, e.problems().to_vec()),
+        let (rendered, changed, problems) = match result {
+            Ok(r) => (r.files, r.changed, Vec::new()),
+            Err(e) => (0, None, e.problems().to_vec()),
         };
+        // Failing, or recovering: the overlay comes or goes on every page.
+        let changed = if self.failed || !problems.is_empty() {
+            None
+        } else {
+            changed
+        };
+        self.failed = !problems.is_empty();
+        Some(self.publishable(trigger, full, start, rendered, changed, problems))
+    }
+
+    fn publishable(
+        &mut self,
+        trigger: &str,
+        full: bool,
+        start: Instant,
+        rendered: usize,
+        changed: Option<Vec<String>>,
+        problems: Vec<SiteError>,
+    ) -> (Snapshot, RebuildSummary) {
+        self.version += 1;
         let (errors, warnings, documents) = self.counts();
         let snapshot = Snapshot {
             version: self.version,
             files: Arc::clone(&self.files),
             problems: problems.clone(),
             findings: Arc::clone(&self.findings),
+            changed,
         };
         let summary = RebuildSummary {
             version: self.version,
@@ -145,7 +181,52 @@ impl Rebuilder {
             warnings,
             problems,
         };
-        Some((snapshot, summary))
+        (snapshot, summary)
+    }
+
+    /// Renders the compliance page if an incremental rebuild left it behind. It lists every
+    /// document (megabytes at 1,000 documents), so it is rendered after the edited page is
+    /// published, when no further change is waiting. `None` when there is nothing to do.
+    pub fn render_deferred(&mut self) -> Option<(Snapshot, RebuildSummary)> {
+        if !self.compliance_stale || self.failed {
+            return None;
+        }
+        self.compliance_stale = false;
+        let start = Instant::now();
+        let loaded = self.loaded.as_ref()?;
+        let ctx = SiteContext::new(&loaded.site, self.options.today);
+        let result = render_pages(
+            &[PageJob::Compliance],
+            &loaded.site,
+            &self.report,
+            &loaded.theme,
+            &ctx,
+        );
+        let (changed, problems) = match result {
+            Ok(pages) => (self.insert_pages(pages), Vec::new()),
+            Err(e) => (Vec::new(), e.problems().to_vec()),
+        };
+        if changed.is_empty() && problems.is_empty() {
+            return None;
+        }
+        self.failed = !problems.is_empty();
+        let changed = (!self.failed).then_some(changed);
+        Some(self.publishable("compliance page", false, start, 1, changed, problems))
+    }
+
+    /// Puts rendered files in place; returns the URLs of the HTML pages whose bytes changed.
+    fn insert_pages(&mut self, pages: Vec<OutputFile>) -> Vec<String> {
+        let mut files = SiteFiles::clone(&self.files);
+        let mut changed = Vec::new();
+        for f in pages {
+            let differs = files.get(&f.path).is_none_or(|old| **old != *f.bytes);
+            if differs && f.path.ends_with(".html") {
+                changed.push(url_of(&f.path));
+            }
+            files.insert(f.path, Arc::from(f.bytes));
+        }
+        self.files = Arc::new(files);
+        changed
     }
 
     fn counts(&self) -> (usize, usize, usize) {
@@ -161,7 +242,7 @@ impl Rebuilder {
     }
 
     /// Reloads the configuration, the theme and every document, then renders everything.
-    fn everything(&mut self) -> Result<usize, Error> {
+    fn everything(&mut self) -> Result<Rendered, Error> {
         self.loaded = None;
         let root = &self.options.root;
         let config = load_config(root)?;
@@ -192,7 +273,11 @@ impl Rebuilder {
     }
 
     /// Reloads the changed documents (and static files), then renders what depends on them.
-    fn incremental(&mut self, content: &BTreeSet<PathBuf>, statics: bool) -> Result<usize, Error> {
+    fn incremental(
+        &mut self,
+        content: &BTreeSet<PathBuf>,
+        statics: bool,
+    ) -> Result<Rendered, Error> {
         let drafts = self.options.drafts;
         let root = self.options.root.clone();
         let Some(loaded) = self.loaded.as_mut() else {
@@ -221,14 +306,17 @@ impl Rebuilder {
         }
     }
 
-    fn render_everything(&mut self) -> Result<usize, Error> {
+    fn render_everything(&mut self) -> Result<Rendered, Error> {
         let Some(loaded) = self.loaded.as_ref() else {
-            return Ok(0);
+            return Ok(Rendered {
+                files: 0,
+                changed: None,
+            });
         };
         Self::blocking_problems(loaded)?;
         let report = check_site(&loaded.site, self.options.today);
         let pages = render_site(&loaded.site, &report, &loaded.theme, self.options.today)?;
-        let rendered = pages.len();
+        let files_rendered = pages.len();
         let mut files = SiteFiles::with_capacity(pages.len() + loaded.site_static.len());
         for f in pages.into_iter().chain(loaded.site_static.iter().cloned()) {
             files.insert(f.path, Arc::from(f.bytes));
@@ -236,12 +324,22 @@ impl Rebuilder {
         self.files = Arc::new(files);
         self.findings = Arc::new(findings_by_page(&loaded.site, &report));
         self.rendered_shape = Some(shape_of(&loaded.site));
-        Ok(rendered)
+        self.report = report;
+        self.compliance_stale = false;
+        Ok(Rendered {
+            files: files_rendered,
+            changed: None,
+        })
     }
 
-    fn render_affected(&mut self, changed: &BTreeSet<PathBuf>) -> Result<usize, Error> {
+    /// Renders the pages that show the `changed` documents. The compliance page is left for
+    /// [`Rebuilder::render_deferred`].
+    fn render_affected(&mut self, changed: &BTreeSet<PathBuf>) -> Result<Rendered, Error> {
         let Some(loaded) = self.loaded.as_ref() else {
-            return Ok(0);
+            return Ok(Rendered {
+                files: 0,
+                changed: None,
+            });
         };
         Self::blocking_problems(loaded)?;
         let site = &loaded.site;
@@ -250,21 +348,46 @@ impl Rebuilder {
         let ctx = SiteContext::new(site, self.options.today);
         let mut pages = render_pages(&jobs, site, &report, &loaded.theme, &ctx)?;
         pages.extend(crate::output::feeds::generated_files(site, &ctx));
-        let rendered = pages.len();
-        let mut files = SiteFiles::clone(&self.files);
-        for f in pages {
-            files.insert(f.path, Arc::from(f.bytes));
-        }
-        self.files = Arc::new(files);
-        self.findings = Arc::new(findings_by_page(site, &report));
-        Ok(rendered)
+        let files_rendered = pages.len();
+        let findings = findings_by_page(site, &report);
+        let mut changed_pages = findings_changed(&self.findings, &findings);
+        changed_pages.extend(self.insert_pages(pages));
+        changed_pages.sort();
+        changed_pages.dedup();
+        self.findings = Arc::new(findings);
+        self.report = report;
+        self.compliance_stale = true;
+        Ok(Rendered {
+            files: files_rendered,
+            changed: Some(changed_pages),
+        })
     }
 }
 
+/// The URL of an output page: `index.html` is `/`, `a/index.html` is `/a/`.
+pub fn url_of(path: &str) -> String {
+    match path.strip_suffix("index.html") {
+        Some(folder) => format!("/{folder}"),
+        None => format!("/{path}"),
+    }
+}
+
+/// The URLs of the pages whose findings differ.
+fn findings_changed(
+    old: &HashMap<String, Vec<Diagnostic>>,
+    new: &HashMap<String, Vec<Diagnostic>>,
+) -> Vec<String> {
+    old.keys()
+        .chain(new.keys())
+        .filter(|k| old.get(*k) != new.get(*k))
+        .map(|k| url_of(k))
+        .collect()
+}
+
 /// The pages that show something of the `changed` documents: their own pages, their kinds'
-/// listings, the home page and the compliance page.
+/// listings and the home page (the compliance page is rendered after them).
 pub fn affected_jobs<'a>(site: &'a Site, changed: &BTreeSet<PathBuf>) -> Vec<PageJob<'a>> {
-    let mut jobs = vec![PageJob::Home, PageJob::Compliance];
+    let mut jobs = vec![PageJob::Home];
     let mut kinds = BTreeSet::new();
     for doc in site.documents.iter().filter(|d| changed.contains(&d.path)) {
         jobs.push(PageJob::Document(doc));
@@ -368,4 +491,43 @@ pub fn findings_by_page(site: &Site, report: &Report) -> HashMap<String, Vec<Dia
         }
     }
     by_page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compliance::Severity;
+
+    #[test]
+    fn output_paths_become_urls() {
+        assert_eq!(url_of("index.html"), "/");
+        assert_eq!(
+            url_of("annual-reports/2023-24/index.html"),
+            "/annual-reports/2023-24/"
+        );
+        assert_eq!(url_of("404.html"), "/404.html");
+    }
+
+    #[test]
+    fn pages_whose_findings_changed() {
+        let finding = Diagnostic {
+            rule: "annual-report.inequalities".into(),
+            severity: Severity::Error,
+            file: PathBuf::from("content/a.md"),
+            line: 1,
+            column: 1,
+            message: "missing".into(),
+            citation: "law".into(),
+            help: "help".into(),
+            regime: None,
+        };
+        let old: HashMap<String, Vec<Diagnostic>> =
+            [("a/index.html".to_string(), vec![finding.clone()])].into();
+        let new: HashMap<String, Vec<Diagnostic>> =
+            [("b/index.html".to_string(), vec![finding])].into();
+        let mut changed = findings_changed(&old, &new);
+        changed.sort();
+        assert_eq!(changed, ["/a/", "/b/"]);
+        assert!(findings_changed(&old, &old).is_empty());
+    }
 }

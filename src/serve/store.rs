@@ -28,6 +28,8 @@ pub struct Snapshot {
     pub problems: Vec<SiteError>,
     /// Compliance findings, by the output path of the page they concern.
     pub findings: Arc<HashMap<String, Vec<Diagnostic>>>,
+    /// The URLs of the pages that differ from the previous version; `None`: every page.
+    pub changed: Option<Vec<String>>,
 }
 
 impl Snapshot {
@@ -42,7 +44,27 @@ impl Snapshot {
 #[derive(Debug)]
 pub struct SiteStore {
     current: RwLock<Arc<Snapshot>>,
-    versions: broadcast::Sender<u64>,
+    versions: broadcast::Sender<Reload>,
+}
+
+/// What browsers are told after a rebuild: the new version, and which pages changed
+/// (`None`: every page; a browser on another page need not reload).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reload {
+    /// The version now in place.
+    pub version: u64,
+    /// The URLs of the changed pages, or `None` for all.
+    pub pages: Option<Vec<String>>,
+}
+
+impl Reload {
+    /// The event's data: the version, then the changed pages' URLs, separated by spaces.
+    pub fn to_data(&self) -> String {
+        match &self.pages {
+            None => self.version.to_string(),
+            Some(pages) => format!("{} {}", self.version, pages.join(" ")),
+        }
+    }
 }
 
 impl Default for SiteStore {
@@ -72,17 +94,20 @@ impl SiteStore {
     /// Puts `snapshot` in place, then tells every subscriber its version: a browser told to
     /// reload always gets the new version.
     pub fn publish(&self, snapshot: Snapshot) {
-        let version = snapshot.version;
+        let reload = Reload {
+            version: snapshot.version,
+            pages: snapshot.changed.clone(),
+        };
         match self.current.write() {
             Ok(mut guard) => *guard = Arc::new(snapshot),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(snapshot),
         }
         // No subscribers is fine: nobody is watching yet.
-        let _ = self.versions.send(version);
+        let _ = self.versions.send(reload);
     }
 
     /// A receiver of the versions published from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<u64> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Reload> {
         self.versions.subscribe()
     }
 }
@@ -214,7 +239,19 @@ mod tests {
             version: 3,
             ..Snapshot::default()
         });
-        assert_eq!(rx.try_recv().ok(), Some(3));
-        assert_eq!(store.current().version, 3);
+        assert_eq!(
+            rx.try_recv().ok().map(|r| r.to_data()),
+            Some("3".to_string())
+        );
+        store.publish(Snapshot {
+            version: 4,
+            changed: Some(vec!["/".into(), "/about/".into()]),
+            ..Snapshot::default()
+        });
+        assert_eq!(
+            rx.try_recv().ok().map(|r| r.to_data()),
+            Some("4 / /about/".to_string())
+        );
+        assert_eq!(store.current().version, 4);
     }
 }

@@ -33,6 +33,8 @@ pub struct SiteWatcher {
     events: Receiver<Vec<PathBuf>>,
     root: PathBuf,
     watched: BTreeSet<&'static str>,
+    /// Changes seen by [`SiteWatcher::changes_pending`], not yet handed out.
+    pending: BTreeSet<PathBuf>,
 }
 
 impl std::fmt::Debug for SiteWatcher {
@@ -77,6 +79,7 @@ impl SiteWatcher {
             events,
             root,
             watched: BTreeSet::new(),
+            pending: BTreeSet::new(),
         };
         site_watcher
             .watcher
@@ -114,7 +117,7 @@ impl SiteWatcher {
     /// Blocks until files change, then returns the changed paths (relative to the site folder,
     /// without duplicates) once the changes have settled. `None` when watching has stopped.
     pub fn next_batch(&mut self) -> Option<BTreeSet<PathBuf>> {
-        let mut batch = BTreeSet::new();
+        let mut batch = std::mem::take(&mut self.pending);
         while batch.is_empty() {
             let paths = self.events.recv().ok()?;
             batch.extend(self.relevant(paths));
@@ -127,6 +130,15 @@ impl SiteWatcher {
         // New folders (content/ created after start) are watched from now on.
         let _ = self.refresh_folders();
         Some(batch)
+    }
+
+    /// Whether relevant changes are waiting (they start the next batch).
+    pub fn changes_pending(&mut self) -> bool {
+        while let Ok(paths) = self.events.try_recv() {
+            let relevant = self.relevant(paths);
+            self.pending.extend(relevant);
+        }
+        !self.pending.is_empty()
     }
 
     fn collect_until_quiet(
