@@ -22,7 +22,10 @@
   restoreScroll();
   window.addEventListener('load', () => {
     restoreScroll();
-    sessionStorage.removeItem(scrollKey);
+    requestAnimationFrame(() => {
+      restoreScroll();
+      sessionStorage.removeItem(scrollKey);
+    });
   }, { once: true });
 
   const events = new EventSource('/__ccg-site/events');

