@@ -189,7 +189,7 @@ pub fn check_site(site: &Site, today: Date) -> Report {
         Err(e) => return broken_pack_report(site, &regime, &e.to_string()),
     };
     let targets = LinkTargets::of_site(site);
-    let checked: Vec<(DocumentDuties, Vec<Diagnostic>)> = site
+    let checked: Vec<Checked> = site
         .documents
         .par_iter()
         .map(|doc| check_document(site, doc, site_pack, &targets, today))
@@ -200,11 +200,13 @@ pub fn check_site(site: &Site, today: Date) -> Report {
         raw_html: site.config.config.markdown.raw_html.as_str().to_string(),
         ..Report::default()
     };
-    for (duties, diagnostics) in checked {
+    let mut texts = Vec::with_capacity(checked.len());
+    for (doc, (duties, diagnostics, text)) in site.documents.iter().zip(checked) {
         report.outcomes.push(duties);
         report.diagnostics.extend(diagnostics);
+        texts.push((doc, text));
     }
-    let (site_duties, site_diagnostics) = check_site_rules(site, site_pack, today);
+    let (site_duties, site_diagnostics) = check_site_rules(site, site_pack, texts, today);
     report.site_duties = site_duties;
     report.diagnostics.extend(site_diagnostics);
     apply_waivers(site, &mut report);
@@ -285,13 +287,16 @@ fn duty(site: &Site, rule: &Rule, status: DutyStatus, section: Option<(&str, Str
     }
 }
 
+/// One document's duties, findings and plain text (reused by the site rules).
+type Checked = (DocumentDuties, Vec<Diagnostic>, String);
+
 fn check_document(
     site: &Site,
     doc: &Document,
     site_pack: &Pack,
     targets: &LinkTargets,
     today: Date,
-) -> (DocumentDuties, Vec<Diagnostic>) {
+) -> Checked {
     let pack = pack_of(doc, site_pack);
     let archived = (pack.regime() != site_pack.regime()).then(|| pack.regime());
     let view = DocView::new(doc);
@@ -342,7 +347,7 @@ fn check_document(
         regime: pack.regime().to_string(),
         duties,
     };
-    (duties, diagnostics)
+    (duties, diagnostics, view.text)
 }
 
 /// Whether the site's theme links every page to the accessibility statement: the default
@@ -367,16 +372,16 @@ fn theme_links_statement(site: &Site) -> bool {
     }
 }
 
-fn check_site_rules(site: &Site, pack: &Pack, today: Date) -> (Vec<Duty>, Vec<Diagnostic>) {
-    let documents: Vec<&Document> = site
-        .documents
-        .iter()
-        .filter(|d| !d.draft && pack_of(d, pack).regime() == pack.regime())
-        .collect();
-    let texts = documents
-        .iter()
-        .map(|d| DocView::new(d).text)
-        .collect::<Vec<_>>();
+fn check_site_rules<'a>(
+    site: &'a Site,
+    pack: &Pack,
+    checked: Vec<(&'a Document, String)>,
+    today: Date,
+) -> (Vec<Duty>, Vec<Diagnostic>) {
+    let (documents, texts): (Vec<&Document>, Vec<String>) = checked
+        .into_iter()
+        .filter(|(d, _)| !d.draft && pack_of(d, pack).regime() == pack.regime())
+        .unzip();
     let view = SiteView {
         documents,
         texts,
