@@ -444,3 +444,35 @@ fn raw_nul_bytes_and_control_characters_do_not_crash() {
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(run.stderr.contains("content/about.md:2:"), "{}", run.stderr);
 }
+
+#[test]
+fn check_reports_the_same_bad_inputs_as_build() {
+    let run = ccg_site(&[
+        "check",
+        "--site",
+        fixture("bad-many-documents").to_str().unwrap(),
+    ]);
+    run.assert_no_panic();
+    assert_eq!(run.code, 2, "{}", run.all());
+    for expected in [
+        "content/a-unclosed-string.md:2:",
+        "content/b-no-closing.md:1:1",
+        "content/c-unknown-kind.md:3:",
+        "content/d-bad-date.md:4:",
+        "content/e-latin1.md:2:",
+        "content/f-slug.md:4:",
+        "content/g-unknown-field.md:4:",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}:\n{}", run.stderr);
+    }
+    let site = site_with(&[("about.md", GOOD_PAGE)]);
+    std::fs::remove_file(site.path().join("site.toml")).unwrap();
+    std::fs::create_dir(site.path().join("site.toml")).unwrap();
+    let run = ccg_site(&["check", "--site", site.path().to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(
+        run.stderr.contains("site.toml is a folder"),
+        "{}",
+        run.stderr
+    );
+}
