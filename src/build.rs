@@ -92,10 +92,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     }
     let files = render_in_memory(&site, &report, options.today)?;
     let out = output_dir(&options.site_dir, options.output_dir.as_deref());
-    if out.canonicalize().ok() == options.site_dir.canonicalize().ok() {
+    let site_inside_output = match (out.canonicalize(), options.site_dir.canonicalize()) {
+        (Ok(out), Ok(site)) => site.starts_with(out),
+        _ => false,
+    };
+    if site_inside_output {
+        // Replacing it would delete the site's own files.
         return Err(SiteError::new(
             ErrorKind::Write,
-            "the output folder is the site folder itself",
+            format!(
+                "the output folder {} holds the site folder itself",
+                out.display()
+            ),
         )
         .with_help("choose an output folder inside or beside the site, e.g. --output public")
         .into());

@@ -476,3 +476,49 @@ fn check_reports_the_same_bad_inputs_as_build() {
         run.stderr
     );
 }
+
+#[test]
+fn output_folder_holding_the_site_or_other_files_is_never_replaced() {
+    let parent = tempfile::tempdir().unwrap();
+    let site = parent.path().join("site");
+    copy_tree(
+        &copy_demo_site().path().join("content"),
+        &site.join("content"),
+    );
+    std::fs::copy(repo_root().join("site.toml"), site.join("site.toml")).unwrap();
+    // The output folder is the site's parent: replacing it would delete the site.
+    let run = ccg_site(&[
+        "build",
+        "--site",
+        site.to_str().unwrap(),
+        "--output",
+        parent.path().to_str().unwrap(),
+    ]);
+    run.assert_no_panic();
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(
+        run.stderr.contains("holds the site folder"),
+        "{}",
+        run.stderr
+    );
+    assert!(site.join("site.toml").is_file(), "the site is still there");
+
+    // A folder of someone's documents.
+    let documents = parent.path().join("documents");
+    std::fs::create_dir(&documents).unwrap();
+    std::fs::write(documents.join("letter.txt"), "precious").unwrap();
+    let run = ccg_site(&[
+        "build",
+        "--site",
+        site.to_str().unwrap(),
+        "--output",
+        documents.to_str().unwrap(),
+    ]);
+    run.assert_no_panic();
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("refusing to replace"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(documents.join("letter.txt")).unwrap(),
+        "precious"
+    );
+}

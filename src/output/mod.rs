@@ -119,6 +119,7 @@ pub fn write_site(files: &[OutputFile], out_dir: &Path) -> Result<WriteStats> {
     };
     std::fs::create_dir_all(&parent).map_err(|e| write_err(&parent, e))?;
     recover_interrupted(&parent, &name, out_dir);
+    refuse_foreign_folder(out_dir)?;
 
     let pid = std::process::id();
     let tmp = parent.join(format!(".{name}.tmp-{pid}"));
@@ -173,6 +174,29 @@ fn fill(tmp: &Path, files: &[OutputFile]) -> Result<WriteStats> {
         files: files.len(),
         bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
     })
+}
+
+/// Refuses to replace an existing folder that holds files but not a built site (`index.html`
+/// and `sitemap.xml`, which every build writes): `--output ~/Documents` must not delete the
+/// user's documents.
+fn refuse_foreign_folder(out_dir: &Path) -> Result<()> {
+    let Ok(mut entries) = std::fs::read_dir(out_dir) else {
+        return Ok(()); // missing: nothing to lose
+    };
+    let empty = entries.next().is_none();
+    if empty || (out_dir.join("index.html").is_file() && out_dir.join("sitemap.xml").is_file()) {
+        return Ok(());
+    }
+    Err(SiteError::new(
+        ErrorKind::Write,
+        format!(
+            "{} is not empty and does not look like a site built by ccg-site; refusing to replace it",
+            out_dir.display()
+        ),
+    )
+    .in_file(out_dir)
+    .with_help("choose a new or empty folder with --output, or move the folder's files away yourself")
+    .into())
 }
 
 /// Replaces `out_dir` by the finished `tmp`. On Linux both are swapped in one atomic step, so
@@ -336,6 +360,31 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_that_is_not_a_built_site_is_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("documents");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("letter.docx"), "precious").unwrap();
+        let files = vec![OutputFile {
+            path: "index.html".into(),
+            bytes: b"site".to_vec(),
+        }];
+        let err = write_site(&files, &out).unwrap_err();
+        assert!(err.to_string().contains("refusing to replace"), "{err}");
+        assert_eq!(std::fs::read(out.join("letter.docx")).unwrap(), b"precious");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp left"
+        );
+        // An empty folder, or a site built before, is replaced.
+        std::fs::remove_file(out.join("letter.docx")).unwrap();
+        write_site(&files, &out).unwrap();
+        std::fs::write(out.join("sitemap.xml"), "x").unwrap();
+        write_site(&files, &out).unwrap();
+    }
+
+    #[test]
     fn refuses_paths_that_escape() {
         assert!(safe_relative("a/index.html"));
         assert!(!safe_relative("../x"));
@@ -348,10 +397,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         std::fs::create_dir_all(dir.path().join(".public.tmp-999999999")).unwrap();
-        let files = vec![OutputFile {
-            path: "a/index.html".into(),
-            bytes: b"one".to_vec(),
-        }];
+        let page = |path: &str, bytes: &[u8]| OutputFile {
+            path: path.into(),
+            bytes: bytes.to_vec(),
+        };
+        let files = vec![
+            page("a/index.html", b"one"),
+            page("index.html", b"home"),
+            page("sitemap.xml", b"map"),
+        ];
         write_site(&files, &out).unwrap();
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
         let files = vec![OutputFile {
