@@ -987,3 +987,176 @@ pub fn evaluate_site(rule: &Rule, site: &SiteView<'_>) -> Outcome {
         _ => Outcome::NotApplicable,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compliance::pack::pack_for;
+    use crate::config::RawHtmlPolicy;
+    use crate::content::parse_document;
+
+    fn doc(text: &str) -> Document {
+        parse_document(
+            std::path::Path::new("content/x.md"),
+            text,
+            RawHtmlPolicy::Sanitize,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    fn outcome(regime: &str, id: &str, d: &Document) -> Outcome {
+        let pack = pack_for(regime).unwrap();
+        let today = Date::from_calendar_date(2026, time::Month::November, 30).unwrap();
+        let cx = Context { pack, today };
+        evaluate(pack.rule(id).unwrap(), &DocView::new(d), &cx)
+    }
+
+    fn report(year: &str, body: &str) -> Document {
+        doc(&format!(
+            "+++\ntitle = \"R\"\nkind = \"annual-report\"\n[report]\nfinancial_year = \"{year}\"\n+++\n{body}"
+        ))
+    }
+
+    #[test]
+    fn applies_from_reads_typed_financial_years() {
+        let rule = "annual-report.jfp-review";
+        assert_eq!(
+            outcome("icb-2022", rule, &report("2022/23", "")),
+            Outcome::NotApplicable
+        );
+        for year in ["2023/24", "2023-24", "2023/2024"] {
+            assert!(
+                matches!(
+                    outcome("icb-2022", rule, &report(year, "")),
+                    Outcome::Failed(_)
+                ),
+                "{year}"
+            );
+        }
+        let met = report(
+            "2024/25",
+            "We reviewed our joint forward plan with partners.\n",
+        );
+        assert_eq!(outcome("icb-2022", rule, &met), Outcome::Met(None));
+    }
+
+    #[test]
+    fn min_words_with_link_accepts_a_synopsis_with_a_link() {
+        let words = "word ".repeat(35);
+        let with_link = report(
+            "2024/25",
+            &format!(
+                "## Working with people and communities\n\n{words} [full report](/involvement/)\n"
+            ),
+        );
+        assert_eq!(
+            outcome("icb-2022", "annual-report.public-involvement", &with_link),
+            Outcome::Met(Some(0))
+        );
+        let without = report(
+            "2024/25",
+            &format!("## Working with people and communities\n\n{words}\n"),
+        );
+        let Outcome::Failed(f) = outcome("icb-2022", "annual-report.public-involvement", &without)
+        else {
+            panic!("a 35-word section without a link needs 100 words");
+        };
+        assert!(f[0].message.contains("at least 100"), "{}", f[0].message);
+        assert_eq!(f[0].line, 7);
+    }
+
+    #[test]
+    fn a_heading_over_tbc_does_not_meet_a_duty() {
+        let d = report("2023/24", "## Reducing health inequalities\n\nTBC\n");
+        let Outcome::Failed(f) = outcome("ccg-2013", "annual-report.inequalities", &d) else {
+            panic!("TBC is not a section");
+        };
+        assert!(f[0].message.contains("1 word"), "{}", f[0].message);
+        let sub = format!(
+            "## Reducing health inequalities\n\n### Blood pressure\n\n{}\n",
+            "word ".repeat(30)
+        );
+        assert_eq!(
+            outcome(
+                "ccg-2013",
+                "annual-report.inequalities",
+                &report("2023/24", &sub)
+            ),
+            Outcome::Met(Some(0)),
+            "sub-sections' words count"
+        );
+    }
+
+    fn plan(revision: &str, body: &str) -> Document {
+        doc(&format!(
+            "+++\ntitle = \"P\"\nkind = \"commissioning-plan\"\n[plan]\nperiod = \"2024/25\"\n[plan.revision]\n{revision}\n+++\n{body}"
+        ))
+    }
+
+    #[test]
+    fn a_significant_revision_needs_its_required_rules() {
+        let rule = "commissioning-plan.revision";
+        assert_eq!(
+            outcome(
+                "ccg-2013",
+                rule,
+                &plan("revised = false\nsignificant = false", "")
+            ),
+            Outcome::NotApplicable
+        );
+        let Outcome::Failed(f) = outcome(
+            "ccg-2013",
+            rule,
+            &plan("revised = true\nsignificant = true\ndate = 2024-09-01", ""),
+        ) else {
+            panic!("the consultation and HWB opinion are missing");
+        };
+        let named: Vec<&str> = f.iter().map(|x| x.message.as_str()).collect();
+        assert!(
+            named
+                .iter()
+                .any(|m| m.contains("commissioning-plan.hwb-final-opinion")),
+            "{named:?}"
+        );
+        assert_eq!(f[0].line, 6, "at the revision record");
+        assert_eq!(
+            outcome(
+                "ccg-2013",
+                rule,
+                &plan("revised = true\nsignificant = false\ndate = 2024-09-01", "")
+            ),
+            Outcome::Met(None)
+        );
+    }
+
+    #[test]
+    fn five_year_horizon_counts_financial_years() {
+        let rule = pack_for("icb-2022")
+            .unwrap()
+            .rule("joint-forward-plan.five-year-horizon")
+            .unwrap();
+        let mut d = report("2024/25", "");
+        let field = |v: &str| crate::content::Field {
+            value: FieldValue::String(v.to_string()),
+            line: 3,
+            column: 1,
+        };
+        let set = |d: &mut Document, v: &str| {
+            d.fields.entries.push((
+                "plan".to_string(),
+                crate::content::Field {
+                    value: FieldValue::Table(FieldTable {
+                        entries: vec![("period".to_string(), field(v))],
+                    }),
+                    line: 2,
+                    column: 1,
+                },
+            ));
+        };
+        set(&mut d, "2026/27 to 2030/31");
+        assert_eq!(field_check(rule, &d), Outcome::Met(None));
+        d.fields.entries.pop();
+        set(&mut d, "2026/27 to 2029/30");
+        assert!(matches!(field_check(rule, &d), Outcome::Failed(_)));
+    }
+}
