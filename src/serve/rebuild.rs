@@ -3,8 +3,8 @@
 //!
 //! An edit to a document reloads only that document and re-renders only the pages that show it:
 //! its own page, its kind's listing and the home page (plus the sitemap, feed and CSVs, which are
-//! cheap), publishes them, and then, when no further change is waiting, the compliance page,
-//! which lists every document. Browsers are told which pages changed, so only those reload. Adding, removing or moving a document, or changing its kind,
+//! cheap), publishes them, and then, once the site has been quiet for a moment, the compliance
+//! page, which lists every document. Browsers are told which pages changed, so only those reload. Adding, removing or moving a document, or changing its kind,
 //! re-renders every page from memory (the menu counts documents of each kind) without reading
 //! the other documents again. A change to `site.toml` or a theme reloads everything.
 //!
@@ -184,9 +184,14 @@ impl Rebuilder {
         (snapshot, summary)
     }
 
+    /// Whether an incremental rebuild left the compliance page behind.
+    pub fn has_deferred(&self) -> bool {
+        self.compliance_stale && !self.failed
+    }
+
     /// Renders the compliance page if an incremental rebuild left it behind. It lists every
     /// document (megabytes at 1,000 documents), so it is rendered after the edited page is
-    /// published, when no further change is waiting. `None` when there is nothing to do.
+    /// published, once the site is quiet. `None` when there is nothing to do.
     pub fn render_deferred(&mut self) -> Option<(Snapshot, RebuildSummary)> {
         if !self.compliance_stale || self.failed {
             return None;

@@ -132,11 +132,19 @@ impl SiteWatcher {
         Some(batch)
     }
 
-    /// Whether relevant changes are waiting (they start the next batch).
-    pub fn changes_pending(&mut self) -> bool {
-        while let Ok(paths) = self.events.try_recv() {
-            let relevant = self.relevant(paths);
-            self.pending.extend(relevant);
+    /// Waits up to `quiet` for relevant changes; `true` when some came (they start the next
+    /// batch), `false` when the site stayed quiet.
+    pub fn changes_within(&mut self, quiet: Duration) -> bool {
+        let deadline = Instant::now() + quiet;
+        while self.pending.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.events.recv_timeout(left) {
+                Ok(paths) => {
+                    let relevant = self.relevant(paths);
+                    self.pending.extend(relevant);
+                }
+                Err(_) => break,
+            }
         }
         !self.pending.is_empty()
     }
