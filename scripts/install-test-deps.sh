@@ -2,7 +2,9 @@
 # Installs what the browser accessibility tests (tests/accessibility.rs, tests/browser/a11y.mjs)
 # need, and only what is missing: Debian's Chromium, a Java runtime for the Nu HTML Checker,
 # Node.js with npm, and the npm packages pinned in package.json (axe-core, playwright-core,
-# vnu-jar). Idempotent; runs as root (or with sudo) on Debian without prompts.
+# vnu-jar; for tests/compliance_output.rs Microsoft's SARIF validator @microsoft/sarif-multitool,
+# a self-contained binary, and the JUnit reader test-results-parser). Idempotent; runs as root
+# (or with sudo) on Debian without prompts.
 # Playwright's own browser download is never used: the tests launch /usr/bin/chromium.
 set -euo pipefail
 
