@@ -97,6 +97,9 @@ fn main() {
         samples[0],
         samples[samples.len() - 1]
     );
+    // `exit` skips destructors: stop the server first.
+    drop(events);
+    drop(server);
     if median >= TARGET_MEDIAN_MS || p95 >= TARGET_P95_MS {
         println!("serve_latency: target missed");
         std::process::exit(1);
