@@ -330,7 +330,8 @@ fn files_deleted_during_a_real_build_are_named_not_panicked_on() {
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         };
         run.assert_no_panic();
-        assert!(run.code == 0 || run.code == 2, "{}", run.all());
+        // 1: every file was read in time and the (non-compliant) site was checked.
+        assert!((0..=2).contains(&run.code), "{}", run.all());
         if run
             .stderr
             .contains("disappeared while the site was being read")
