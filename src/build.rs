@@ -80,17 +80,21 @@ pub fn render_in_memory(site: &Site, report: &Report, today: Date) -> Result<Vec
 /// warnings with `deny_warnings`).
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     let start = Instant::now();
+    let mut timings = Timings::new();
     let site = load_site(
         &options.site_dir,
         LoadOptions {
             drafts: options.drafts,
         },
     )?;
+    timings.lap("load");
     let report = check_site(&site, options.today);
+    timings.lap("check");
     if report.blocks_publication(site.config.config.compliance.deny_warnings) {
         return Ok(BuildOutcome::Refused(report));
     }
     let files = render_in_memory(&site, &report, options.today)?;
+    timings.lap("render");
     let out = output_dir(&options.site_dir, options.output_dir.as_deref());
     let site_inside_output = match (out.canonicalize(), options.site_dir.canonicalize()) {
         (Ok(out), Ok(site)) => site.starts_with(out),
@@ -109,6 +113,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
         .into());
     }
     let stats = write_site(&files, &out)?;
+    timings.lap("write");
+    timings.print();
     Ok(BuildOutcome::Built(BuildReport {
         documents: site.documents.len(),
         pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
@@ -118,4 +124,38 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
         output_dir: out,
         elapsed: start.elapsed(),
     }))
+}
+
+/// Time per pipeline stage, printed to stderr when `CCG_SITE_TIMINGS` is set (for profiling).
+struct Timings {
+    enabled: bool,
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    fn new() -> Self {
+        Timings {
+            enabled: std::env::var_os("CCG_SITE_TIMINGS").is_some(),
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
+
+    fn print(&self) {
+        if self.enabled {
+            let parts: Vec<String> = self
+                .laps
+                .iter()
+                .map(|(s, d)| format!("{s} {:.3} s", d.as_secs_f64()))
+                .collect();
+            eprintln!("timings: {}", parts.join(", "));
+        }
+    }
 }

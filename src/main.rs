@@ -6,6 +6,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+// Building a site allocates many small strings and JSON values on every core; mimalloc is
+// markedly faster than the system allocator for that (measured in the speed issue's note).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use ccg_site::build::{build, today, BuildOptions, BuildOutcome};
 use ccg_site::compliance::printer::{self, Format, PrintOptions};
 use ccg_site::compliance::Report;

@@ -108,13 +108,15 @@ impl SiteContext {
         self.site["name"].as_str().unwrap_or("")
     }
 
-    fn base(&self, current_url: &str, breadcrumbs: Value) -> Context {
-        let mut ctx = Context::new();
-        ctx.insert("site", &self.site);
-        ctx.insert("kinds", &self.kinds);
-        ctx.insert("current_url", current_url);
-        ctx.insert("breadcrumbs", &breadcrumbs);
-        ctx
+    /// The values every page has. Pages add theirs to this map, which then becomes the Tera
+    /// context by move: values are built once as JSON and never serialised a second time.
+    fn base(&self, current_url: &str, breadcrumbs: Value) -> PageValues {
+        let mut map = serde_json::Map::with_capacity(8);
+        map.insert("site".into(), self.site.clone());
+        map.insert("kinds".into(), self.kinds.clone());
+        map.insert("current_url".into(), Value::String(current_url.to_string()));
+        map.insert("breadcrumbs".into(), breadcrumbs);
+        PageValues(map)
     }
 
     /// The home page.
@@ -132,9 +134,9 @@ impl SiteContext {
             .filter(|d| is_open_consultation(d))
             .map(|d| summary_of(d))
             .collect();
-        ctx.insert("latest", &latest);
-        ctx.insert("consultations", &consultations);
-        ctx
+        ctx.insert("latest", Value::Array(latest));
+        ctx.insert("consultations", Value::Array(consultations));
+        ctx.into_context()
     }
 
     /// A kind's listing page.
@@ -145,7 +147,7 @@ impl SiteContext {
         docs.sort_by(newest_first);
         ctx.insert(
             "listing",
-            &json!({
+            json!({
                 "kind": kind.as_str(),
                 "title": kind.listing_title(),
                 "url": url,
@@ -153,7 +155,7 @@ impl SiteContext {
                 "pages": docs.iter().map(|d| summary_of(d)).collect::<Vec<_>>(),
             }),
         );
-        ctx
+        ctx.into_context()
     }
 
     /// A document's page.
@@ -176,7 +178,7 @@ impl SiteContext {
             .unwrap_or_else(|| self.site_regime.clone());
         ctx.insert(
             "page",
-            &json!({
+            json!({
                 "title": doc.title,
                 "kind": doc.kind.as_str(),
                 "kind_title": doc.kind.title(),
@@ -193,19 +195,22 @@ impl SiteContext {
                 "regime": regime,
             }),
         );
-        ctx
+        ctx.into_context()
     }
 
     /// The compliance page.
     pub fn compliance(&self, site: &Site, report: &Report) -> Context {
         let mut ctx = self.base("/compliance/", json!([{"title": "Home", "url": "/"}]));
-        ctx.insert("compliance", &crate::compliance::page_context(site, report));
-        ctx
+        let mut compliance = crate::compliance::page_context(site, report);
+        add_duty_counts(&mut compliance);
+        ctx.insert("compliance", compliance);
+        ctx.into_context()
     }
 
     /// The 404 page.
     pub fn not_found(&self) -> Context {
         self.base("/404.html", json!([{"title": "Home", "url": "/"}]))
+            .into_context()
     }
 }
 
@@ -238,5 +243,60 @@ fn is_open_consultation(doc: &Document) -> bool {
                 })
             }),
         _ => false,
+    }
+}
+
+/// Adds what the compliance page shows per document (`met`, `missing`) and splits `documents`
+/// into `with_duties` and `without_duties`, so that templates need no quadratic list building.
+fn add_duty_counts(compliance: &mut Value) {
+    fn count(duties: &Value, status: &str) -> usize {
+        duties
+            .as_array()
+            .map_or(0, |d| d.iter().filter(|x| x["status"] == status).count())
+    }
+    let Some(obj) = compliance.as_object_mut() else {
+        return;
+    };
+    let docs = obj
+        .get("documents")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    for mut doc in docs {
+        let (met, missing, total) = {
+            let duties = &doc["duties"];
+            (
+                count(duties, "met"),
+                count(duties, "missing"),
+                duties.as_array().map_or(0, Vec::len),
+            )
+        };
+        if let Some(d) = doc.as_object_mut() {
+            d.insert("met".into(), met.into());
+            d.insert("missing".into(), missing.into());
+        }
+        if total > 0 {
+            with.push(doc)
+        } else {
+            without.push(doc)
+        }
+    }
+    let site_met = obj.get("site_duties").map_or(0, |d| count(d, "met"));
+    obj.insert("site_met".into(), site_met.into());
+    obj.insert("with_duties".into(), Value::Array(with));
+    obj.insert("without_duties".into(), Value::Array(without));
+}
+
+/// The values of one page, as JSON, before they become its Tera context.
+struct PageValues(serde_json::Map<String, Value>);
+
+impl PageValues {
+    fn insert(&mut self, key: &str, value: Value) {
+        self.0.insert(key.to_string(), value);
+    }
+
+    fn into_context(self) -> Context {
+        Context::from_value(Value::Object(self.0)).unwrap_or_default()
     }
 }

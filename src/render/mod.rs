@@ -69,11 +69,9 @@ impl Theme {
             }
             read_overrides(site_root, &dir, &mut templates, &mut static_files)?;
         }
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        tera.register_filter("long_date", long_date_filter);
         let mut sorted: Vec<_> = templates.into_iter().collect();
         sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut tera = new_tera();
         tera.add_raw_templates(sorted.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
             .map_err(|e| {
                 let (name, origin) = failing_template(&e, &sorted);
@@ -155,6 +153,13 @@ fn line_of_tag_using(template: &str, name: &str) -> Option<usize> {
         .find(|t| word.is_match(t.as_str()))?;
     let within = word.find(tag.as_str())?.start();
     Some(template[..tag.start() + within].matches('\n').count() + 1)
+}
+
+fn new_tera() -> Tera {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.register_filter("long_date", long_date_filter);
+    tera
 }
 
 fn read_overrides(
