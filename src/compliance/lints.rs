@@ -184,17 +184,7 @@ impl LinkTargets {
 }
 
 fn csv_path(doc: &Document) -> Option<String> {
-    if !doc.kind.has_csv() {
-        return None;
-    }
-    let last = doc
-        .url
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .filter(|s| !s.is_empty())
-        .unwrap_or("register");
-    Some(format!("{}{}.csv", doc.url, last))
+    doc.csv_url()
 }
 
 /// Resolves a relative path against a page URL, folding `.` and `..`.

@@ -56,6 +56,22 @@ impl Document {
         output_path_for_url(&self.url)
     }
 
+    /// For register kinds, the URL of the CSV download of its rows
+    /// (`/register-of-interests/register-of-interests.csv`); `None` for other kinds.
+    pub fn csv_url(&self) -> Option<String> {
+        if !self.kind.has_csv() {
+            return None;
+        }
+        let last = self
+            .url
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .filter(|s| !s.is_empty())
+            .unwrap_or("register");
+        Some(format!("{}{}.csv", self.url, last))
+    }
+
     /// The field at a dotted path.
     pub fn field(&self, path: &str) -> Option<&Field> {
         self.fields.path(path)

@@ -216,17 +216,7 @@ impl SiteContext {
 
 /// The URL of a register's CSV download, for register kinds.
 pub fn csv_url(doc: &Document) -> Option<String> {
-    if !doc.kind.has_csv() {
-        return None;
-    }
-    let last = doc
-        .url
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .filter(|s| !s.is_empty())
-        .unwrap_or("register");
-    Some(format!("{}{}.csv", doc.url, last))
+    doc.csv_url()
 }
 
 fn is_open_consultation(doc: &Document) -> bool {
