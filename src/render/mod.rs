@@ -5,6 +5,7 @@
 //! context each template receives is documented in `docs/templates.md`.
 
 pub mod context;
+pub mod filters;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -158,7 +159,7 @@ fn line_of_tag_using(template: &str, name: &str) -> Option<usize> {
 fn new_tera() -> Tera {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    tera.register_filter("long_date", long_date_filter);
+    filters::register(&mut tera);
     tera
 }
 
