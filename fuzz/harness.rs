@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use ccg_site::config::{parse_config, LoadedConfig, RawHtmlPolicy};
-use ccg_site::content::{front_matter, markdown, parse_document, Site};
+use ccg_site::content::{front_matter, markdown, parse_document, ReadOptions, Site};
 
 const POLICIES: [RawHtmlPolicy; 3] = [
     RawHtmlPolicy::Sanitize,
@@ -44,8 +44,11 @@ pub fn document(text: &str) {
     let Ok(config) = parse_config(SITE_TOML) else {
         panic!("the fuzz site.toml is valid");
     };
-    let Ok(doc) = parse_document(Path::new("content/fuzz.md"), text, RawHtmlPolicy::Sanitize)
-    else {
+    let read = ReadOptions {
+        raw_html: RawHtmlPolicy::Sanitize,
+        regime: config.compliance.site_regime(),
+    };
+    let Ok(doc) = parse_document(Path::new("content/fuzz.md"), text, read) else {
         return;
     };
     let site = Site {

@@ -13,6 +13,56 @@ use crate::error::{line_col, ErrorKind, Result, SiteError};
 /// The regimes ccg-site knows: the law a site's documents are judged under.
 pub const KNOWN_REGIMES: &[&str] = &["ccg-2013", "icb-2022"];
 
+/// A body of law a document is judged under: the CCG regime (2013 to 30 June 2022) or the ICB
+/// regime (from 1 July 2022). It decides the rule pack, the document kinds and their fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Regime {
+    /// Clinical commissioning groups: NHS Act 2006 as amended by the Health and Social Care Act 2012.
+    Ccg2013,
+    /// Integrated care boards: NHS Act 2006 as amended by the Health and Care Act 2022.
+    Icb2022,
+}
+
+impl Regime {
+    /// Every regime, oldest first.
+    pub const ALL: &'static [Regime] = &[Regime::Ccg2013, Regime::Icb2022];
+
+    /// The name used in `site.toml` and front matter (`icb-2022`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Regime::Ccg2013 => "ccg-2013",
+            Regime::Icb2022 => "icb-2022",
+        }
+    }
+
+    /// Reads a regime name.
+    pub fn parse(name: &str) -> Option<Regime> {
+        Regime::ALL.iter().copied().find(|r| r.as_str() == name)
+    }
+
+    /// The first day the regime's law applied.
+    pub fn in_force_from(self) -> time::Date {
+        match self {
+            Regime::Ccg2013 => time::macros::date!(2013 - 04 - 01),
+            Regime::Icb2022 => time::macros::date!(2022 - 07 - 01),
+        }
+    }
+
+    /// The last day the regime's law applied, if it has ended (CCGs were abolished on
+    /// 1 July 2022).
+    pub fn in_force_to(self) -> Option<time::Date> {
+        match self {
+            Regime::Ccg2013 => Some(time::macros::date!(2022 - 06 - 30)),
+            Regime::Icb2022 => None,
+        }
+    }
+
+    /// Whether the regime's law applied on `date`.
+    pub fn in_force_on(self, date: time::Date) -> bool {
+        date >= self.in_force_from() && self.in_force_to().is_none_or(|end| date <= end)
+    }
+}
+
 /// The whole of `site.toml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -144,6 +194,13 @@ impl Default for ComplianceConfig {
             severity: BTreeMap::new(),
             waiver: Vec::new(),
         }
+    }
+}
+
+impl ComplianceConfig {
+    /// The site's regime (`regime` is validated when `site.toml` is loaded; ccg-2013 otherwise).
+    pub fn site_regime(&self) -> Regime {
+        Regime::parse(self.regime.get_ref()).unwrap_or(Regime::Ccg2013)
     }
 }
 

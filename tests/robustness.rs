@@ -283,7 +283,10 @@ fn a_file_that_disappears_is_named() {
     let errs = ccg_site::content::read_document(
         site.path(),
         Path::new("content/gone.md"),
-        ccg_site::config::RawHtmlPolicy::Sanitize,
+        ccg_site::content::ReadOptions {
+            raw_html: ccg_site::config::RawHtmlPolicy::Sanitize,
+            regime: ccg_site::config::Regime::Ccg2013,
+        },
     )
     .unwrap_err();
     assert_eq!(errs.len(), 1);

@@ -992,16 +992,19 @@ pub fn evaluate_site(rule: &Rule, site: &SiteView<'_>) -> Outcome {
 mod tests {
     use super::*;
     use crate::compliance::pack::pack_for;
-    use crate::config::RawHtmlPolicy;
-    use crate::content::parse_document;
+    use crate::config::{RawHtmlPolicy, Regime};
+    use crate::content::{parse_document, ReadOptions};
 
+    /// Parses a document under the ICB regime, or the CCG one if its kind or fields need it.
     fn doc(text: &str) -> Document {
-        parse_document(
-            std::path::Path::new("content/x.md"),
-            text,
-            RawHtmlPolicy::Sanitize,
-        )
-        .unwrap_or_else(|e| panic!("{e:?}"))
+        let path = std::path::Path::new("content/x.md");
+        let read = |regime| ReadOptions {
+            raw_html: RawHtmlPolicy::Sanitize,
+            regime,
+        };
+        parse_document(path, text, read(Regime::Icb2022))
+            .or_else(|_| parse_document(path, text, read(Regime::Ccg2013)))
+            .unwrap_or_else(|e| panic!("{e:?}"))
     }
 
     fn outcome(regime: &str, id: &str, d: &Document) -> Outcome {

@@ -12,7 +12,8 @@ pub mod explain;
 pub mod lints;
 pub mod matching;
 pub mod pack;
-pub mod period;
+/// Financial years and periods (read from front matter, so they live with the content).
+pub use crate::content::period;
 pub mod policy;
 pub mod printer;
 pub mod scaffold;

@@ -10,6 +10,7 @@ use super::engine::example_heading;
 use super::explain::pattern_example;
 use super::pack::{pack_for, CheckKind, Pack, Rule};
 use super::period::FinancialYear;
+use crate::config::Regime;
 use crate::content::fields::format_date;
 use crate::content::kind::{Spec, Ty};
 use crate::content::markdown::normalise_heading;
@@ -69,6 +70,15 @@ fn example_value(ty: Ty, today: Date) -> String {
         Ty::Bool => "false".to_string(),
         Ty::Number => "0".to_string(),
         Ty::StrList => "[]".to_string(),
+        Ty::OneOf(words) => format!("\"{}\"", words.first().copied().unwrap_or("")),
+        Ty::ListOf(words) => format!(
+            "[{}]",
+            words
+                .iter()
+                .map(|w| format!("\"{w}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Ty::Table(_) | Ty::Tables(_) | Ty::FreeTables => String::new(),
     }
 }
@@ -160,9 +170,10 @@ pub fn new_document(kind: Kind, regime: &str, today: Date) -> String {
         kind.as_str(),
         format_date(today)
     ));
-    if !kind.schema().is_empty() {
+    let schema = Regime::parse(regime).map_or(&[][..], |r| kind.schema_in(r));
+    if !schema.is_empty() {
         out.push_str("\n# The fields of this kind of document: remove the # and fill them in.\n");
-        front_matter_fields(&mut out, "", kind.schema(), today);
+        front_matter_fields(&mut out, "", schema, today);
     }
     out.push_str("+++\n\n");
     let Ok(pack) = pack_for(regime) else {

@@ -1,6 +1,7 @@
 //! Document kinds: what a document is, and the front-matter fields each kind may hold.
 
 use super::fields::{Field, FieldTable, FieldValue};
+use crate::config::Regime;
 use crate::error::{ErrorKind, SiteError};
 use crate::suggest::did_you_mean;
 
@@ -133,17 +134,41 @@ impl Kind {
         }
     }
 
-    /// The front-matter fields this kind may hold, beyond the common ones.
-    pub fn schema(self) -> &'static [Spec] {
+    /// Whether documents of this kind exist under `regime`: `commissioning-plan` only under
+    /// ccg-2013, `joint-forward-plan` and `capital-resource-plan` only under icb-2022.
+    pub fn exists_in(self, regime: Regime) -> bool {
         match self {
-            Kind::Constitution => CONSTITUTION,
-            Kind::CommissioningPlan => COMMISSIONING_PLAN,
-            Kind::AnnualReport => ANNUAL_REPORT,
-            Kind::YouSaidWeDid => YOU_SAID_WE_DID,
-            Kind::RegisterOfInterests => REGISTER_OF_INTERESTS,
-            Kind::AccessibilityStatement => ACCESSIBILITY_STATEMENT,
-            Kind::GiftsAndHospitalityRegister | Kind::ProcurementRegister => FREE_REGISTER,
-            Kind::JointForwardPlan | Kind::CapitalResourcePlan | Kind::Page => &[],
+            Kind::CommissioningPlan => regime == Regime::Ccg2013,
+            Kind::JointForwardPlan | Kind::CapitalResourcePlan => regime == Regime::Icb2022,
+            _ => true,
+        }
+    }
+
+    /// The kinds a document may have under `regime`.
+    pub fn all_in(regime: Regime) -> impl Iterator<Item = Kind> + Clone {
+        Kind::ALL
+            .iter()
+            .copied()
+            .filter(move |k| k.exists_in(regime))
+    }
+
+    /// The front-matter fields this kind may hold under `regime`, beyond the common ones
+    /// (STATUTORY.md for ccg-2013, STATUTORY-ICB.md for icb-2022).
+    pub fn schema_in(self, regime: Regime) -> &'static [Spec] {
+        match (self, regime) {
+            (Kind::Constitution, Regime::Ccg2013) => CONSTITUTION,
+            (Kind::Constitution, Regime::Icb2022) => ICB_CONSTITUTION,
+            (Kind::CommissioningPlan, _) => COMMISSIONING_PLAN,
+            (Kind::JointForwardPlan, _) => JOINT_FORWARD_PLAN,
+            (Kind::CapitalResourcePlan, _) => CAPITAL_RESOURCE_PLAN,
+            (Kind::AnnualReport, Regime::Ccg2013) => ANNUAL_REPORT,
+            (Kind::AnnualReport, Regime::Icb2022) => ICB_ANNUAL_REPORT,
+            (Kind::YouSaidWeDid, _) => YOU_SAID_WE_DID,
+            (Kind::RegisterOfInterests, Regime::Ccg2013) => REGISTER_OF_INTERESTS,
+            (Kind::RegisterOfInterests, Regime::Icb2022) => ICB_REGISTER_OF_INTERESTS,
+            (Kind::AccessibilityStatement, _) => ACCESSIBILITY_STATEMENT,
+            (Kind::GiftsAndHospitalityRegister | Kind::ProcurementRegister, _) => FREE_REGISTER,
+            (Kind::Page, _) => &[],
         }
     }
 }
@@ -161,6 +186,10 @@ pub enum Ty {
     Number,
     /// A list of strings.
     StrList,
+    /// One of these words.
+    OneOf(&'static [&'static str]),
+    /// A list of words, each one of these.
+    ListOf(&'static [&'static str]),
     /// A table with these keys.
     Table(&'static [Spec]),
     /// A list of tables (`[[x]]`) with these keys.
@@ -264,17 +293,115 @@ const ANNUAL_REPORT: &[Spec] = &[
         Table(&[
             s("financial_year", Str),
             s("published_date", Date),
-            s(
-                "hwb_consultations",
-                Tables(&[s("board", Str), s("date", Date), s("response", Str)]),
-            ),
-            s(
-                "public_meeting",
-                Table(&[s("date", Date), s("location_or_url", Str)]),
-            ),
+            HWB_CONSULTATIONS,
+            PUBLIC_MEETING,
         ]),
     ),
     MEMBERS,
+];
+
+/// The categories of an ICB board member (NHS Act 2006 Sch 1B para 3).
+pub const BOARD_MEMBER_CATEGORIES: &[&str] = &[
+    "chair",
+    "chief_executive",
+    "partner_trust",
+    "partner_primary_medical",
+    "partner_local_authority",
+    "executive",
+    "non_executive",
+    "other",
+];
+
+const BOARD_MEMBERS: Spec = s(
+    "board_members",
+    Tables(&[
+        s("name", Str),
+        s("role", Str),
+        s("category", OneOf(BOARD_MEMBER_CATEGORIES)),
+    ]),
+);
+
+const PARTNERS: &[Spec] = &[s("name", Str), s("ods_code", Str)];
+
+const ICB_CONSTITUTION: &[Spec] = &[
+    s(
+        "icb",
+        Table(&[
+            s("name", Str),
+            s("area", Str),
+            s("chair", Str),
+            s("chief_executive", Str),
+        ]),
+    ),
+    BOARD_MEMBERS,
+    s("partner_trusts", Tables(PARTNERS)),
+    s(
+        "document",
+        Table(&[
+            s("version", Str),
+            s("effective_date", Date),
+            s("approved_by", Str),
+        ]),
+    ),
+];
+
+const JOINT_FORWARD_PLAN: &[Spec] = &[s(
+    "plan",
+    Table(&[
+        s("period", Str),
+        s("period_start", Date),
+        s("prepared_date", Date),
+        s("published_date", Date),
+        s("partners", Tables(PARTNERS)),
+        HWB_OPINIONS,
+        CONSULTATION,
+        REVISION,
+        COPIES_SENT,
+    ]),
+)];
+
+const CAPITAL_RESOURCE_PLAN: &[Spec] = &[s(
+    "plan",
+    Table(&[
+        s("financial_year", Str),
+        s("period_start", Date),
+        s("prepared_date", Date),
+        s("published_date", Date),
+        s("partners", Tables(PARTNERS)),
+        s(
+            "capital",
+            Tables(&[
+                s("organisation", Str),
+                s("category", Str),
+                s("amount_gbp_000", Number),
+            ]),
+        ),
+        REVISION,
+        COPIES_SENT,
+    ]),
+)];
+
+const HWB_CONSULTATIONS: Spec = s(
+    "hwb_consultations",
+    Tables(&[s("board", Str), s("date", Date), s("response", Str)]),
+);
+const PUBLIC_MEETING: Spec = s(
+    "public_meeting",
+    Table(&[s("date", Date), s("location_or_url", Str)]),
+);
+
+const ICB_ANNUAL_REPORT: &[Spec] = &[
+    s(
+        "report",
+        Table(&[
+            s("financial_year", Str),
+            s("published_date", Date),
+            HWB_CONSULTATIONS,
+            PUBLIC_MEETING,
+            s("mental_health_spend", Table(&[s("amount_gbp_000", Number)])),
+        ]),
+    ),
+    BOARD_MEMBERS,
 ];
 
 const YOU_SAID_WE_DID: &[Spec] = &[
@@ -295,26 +422,55 @@ const YOU_SAID_WE_DID: &[Spec] = &[
     ),
 ];
 
+/// Who a CCG's register of interests covers (ccg-2013).
+pub const CCG_REGISTER_COVERS: &[&str] = &[
+    "governing_body",
+    "committees",
+    "members",
+    "employees",
+    "decision_making_staff",
+];
+
+/// Who an ICB's register of interests covers (icb-2022).
+pub const ICB_REGISTER_COVERS: &[&str] =
+    &["board", "committees", "employees", "decision_making_staff"];
+
+const DECLARATION: Spec = s(
+    "declaration",
+    Tables(&[
+        s("name", Str),
+        s("position", Str),
+        s("type", Str),
+        s("description", Str),
+        s("relationship", Str),
+        s("date_from", Date),
+        s("date_to", Date),
+        s("date_declared", Date),
+        s("date_appointed", Date),
+        s("action", Str),
+    ]),
+);
+
 const REGISTER_OF_INTERESTS: &[Spec] = &[
     s(
         "register",
-        Table(&[s("covers", StrList), s("last_reviewed", Date)]),
-    ),
-    s(
-        "declaration",
-        Tables(&[
-            s("name", Str),
-            s("position", Str),
-            s("type", Str),
-            s("description", Str),
-            s("relationship", Str),
-            s("date_from", Date),
-            s("date_to", Date),
-            s("date_declared", Date),
-            s("date_appointed", Date),
-            s("action", Str),
+        Table(&[
+            s("covers", ListOf(CCG_REGISTER_COVERS)),
+            s("last_reviewed", Date),
         ]),
     ),
+    DECLARATION,
+];
+
+const ICB_REGISTER_OF_INTERESTS: &[Spec] = &[
+    s(
+        "register",
+        Table(&[
+            s("covers", ListOf(ICB_REGISTER_COVERS)),
+            s("last_reviewed", Date),
+        ]),
+    ),
+    DECLARATION,
 ];
 
 const ACCESSIBILITY_STATEMENT: &[Spec] = &[s(
@@ -331,48 +487,115 @@ const ACCESSIBILITY_STATEMENT: &[Spec] = &[s(
 
 const FREE_REGISTER: &[Spec] = &[s("entry", FreeTables)];
 
-/// Checks a document's front matter against the common keys and its kind's schema.
-/// Returns every problem found, each located at its line.
-pub fn validate_fields(kind: Kind, fields: &FieldTable) -> Vec<SiteError> {
+/// Checks a document's front matter against the common keys and its kind's schema under
+/// `regime` (the document's own, else the site's). Returns every problem found, each located at
+/// its line.
+pub fn validate_fields(kind: Kind, regime: Regime, fields: &FieldTable) -> Vec<SiteError> {
+    let judge = Judge { kind, regime };
     let mut problems = Vec::new();
+    let schema = kind.schema_in(regime);
     for (key, field) in &fields.entries {
-        let spec = COMMON.iter().chain(kind.schema()).find(|s| s.key == key);
-        match spec {
-            Some(spec) => check_type(key, spec.ty, field, &mut problems),
-            None => problems.push(unknown_key(
-                key,
-                field,
-                COMMON.iter().chain(kind.schema()),
-                Some(kind),
-            )),
+        match COMMON.iter().chain(schema).find(|s| s.key == key) {
+            Some(spec) => check_type(key, spec.ty, field, &judge, &mut problems),
+            None => problems.push(judge.unknown_key(key, field, COMMON.iter().chain(schema))),
         }
     }
     problems
 }
 
-fn unknown_key<'a>(
-    path: &str,
-    field: &Field,
-    allowed: impl Iterator<Item = &'a Spec> + Clone,
-    kind: Option<Kind>,
-) -> SiteError {
-    let last = path.rsplit('.').next().unwrap_or(path);
-    let names: Vec<&str> = allowed.map(|s| s.key).collect();
-    let mut help = match did_you_mean(last, names.iter().copied()) {
-        Some(s) => format!("did you mean `{s}`? "),
-        None => String::new(),
+/// What a document's fields are judged against: its kind under its regime.
+struct Judge {
+    kind: Kind,
+    regime: Regime,
+}
+
+impl Judge {
+    /// The other regime, whose schema explains a key or value that is unknown here.
+    fn other_regime(&self) -> Regime {
+        match self.regime {
+            Regime::Ccg2013 => Regime::Icb2022,
+            Regime::Icb2022 => Regime::Ccg2013,
+        }
+    }
+
+    fn unknown_key<'a>(
+        &self,
+        path: &str,
+        field: &Field,
+        allowed: impl Iterator<Item = &'a Spec>,
+    ) -> SiteError {
+        let last = path.rsplit('.').next().unwrap_or(path);
+        let names: Vec<&str> = allowed.map(|s| s.key).collect();
+        let mut help = match did_you_mean(last, names.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? "),
+            None => String::new(),
+        };
+        let other = self.other_regime();
+        if self.kind.exists_in(other) && spec_at(self.kind.schema_in(other), path).is_some() {
+            help.push_str(&format!(
+                "`{path}` is a field of {} documents, not {} ones; {}. ",
+                other.as_str(),
+                self.regime.as_str(),
+                switch_hint(other)
+            ));
+        }
+        help.push_str(&format!("allowed here: {}", names.join(", ")));
+        SiteError::new(
+            ErrorKind::FrontMatter,
+            format!(
+                "unknown field `{path}` for a document of kind `{}` under {}",
+                self.kind.as_str(),
+                self.regime.as_str()
+            ),
+        )
+        .at(field.line as usize, field.column as usize)
+        .with_help(help)
+    }
+
+    fn unknown_word(&self, path: &str, word: &str, allowed: &[&str], field: &Field) -> SiteError {
+        let mut help = match did_you_mean(word, allowed.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? "),
+            None => String::new(),
+        };
+        if self.regime == Regime::Icb2022 && word == "governing_body" {
+            help.push_str("an ICB has a board, not a governing body: use `board`. ");
+        } else if self.regime == Regime::Icb2022 && word == "members" {
+            help.push_str("ICBs have no member practices. ");
+        }
+        help.push_str(&format!(
+            "allowed under {}: {}",
+            self.regime.as_str(),
+            allowed.join(", ")
+        ));
+        SiteError::new(
+            ErrorKind::FrontMatter,
+            format!("`{word}` is not a value `{path}` may take"),
+        )
+        .at(field.line as usize, field.column as usize)
+        .with_help(help)
+    }
+}
+
+/// How to judge a document under `regime` instead.
+fn switch_hint(regime: Regime) -> &'static str {
+    match regime {
+        Regime::Ccg2013 => "for a predecessor CCG's document dated before 1 July 2022, set regime = \"ccg-2013\" in its front matter",
+        Regime::Icb2022 => "an ICB's site sets [compliance] regime = \"icb-2022\" in site.toml",
+    }
+}
+
+/// The spec of a dotted path in a schema (tables and lists of tables are walked into).
+fn spec_at(specs: &'static [Spec], path: &str) -> Option<&'static Spec> {
+    let (head, rest) = match path.split_once('.') {
+        Some((h, r)) => (h, Some(r)),
+        None => (path, None),
     };
-    help.push_str(&format!("allowed here: {}", names.join(", ")));
-    let place = match kind {
-        Some(k) => format!(" for a document of kind `{}`", k.as_str()),
-        None => String::new(),
-    };
-    SiteError::new(
-        ErrorKind::FrontMatter,
-        format!("unknown field `{path}`{place}"),
-    )
-    .at(field.line as usize, field.column as usize)
-    .with_help(help)
+    let spec = specs.iter().find(|s| s.key == head)?;
+    match (rest, spec.ty) {
+        (None, _) => Some(spec),
+        (Some(r), Table(inner) | Tables(inner)) => spec_at(inner, r),
+        _ => None,
+    }
 }
 
 fn wrong_type(path: &str, want: &str, field: &Field) -> SiteError {
@@ -383,7 +606,7 @@ fn wrong_type(path: &str, want: &str, field: &Field) -> SiteError {
     .at(field.line as usize, field.column as usize)
 }
 
-fn check_type(path: &str, ty: Ty, field: &Field, problems: &mut Vec<SiteError>) {
+fn check_type(path: &str, ty: Ty, field: &Field, judge: &Judge, problems: &mut Vec<SiteError>) {
     match (ty, &field.value) {
         (Str, FieldValue::String(_))
         | (Bool, FieldValue::Boolean(_))
@@ -405,11 +628,27 @@ fn check_type(path: &str, ty: Ty, field: &Field, problems: &mut Vec<SiteError>) 
                 }
             }
         }
-        (Table(specs), FieldValue::Table(t)) => check_table(path, specs, t, problems),
+        (OneOf(words), FieldValue::String(word)) => {
+            if !words.contains(&word.as_str()) {
+                problems.push(judge.unknown_word(path, word, words, field));
+            }
+        }
+        (ListOf(words), FieldValue::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                match item.as_str() {
+                    Some(word) if words.contains(&word) => {}
+                    Some(word) => problems.push(judge.unknown_word(path, word, words, item)),
+                    None => {
+                        problems.push(wrong_type(&format!("{path}[{}]", i + 1), "a string", item))
+                    }
+                }
+            }
+        }
+        (Table(specs), FieldValue::Table(t)) => check_table(path, specs, t, judge, problems),
         (Tables(specs), FieldValue::Array(items)) => {
             for item in items {
                 match &item.value {
-                    FieldValue::Table(t) => check_table(path, specs, t, problems),
+                    FieldValue::Table(t) => check_table(path, specs, t, judge, problems),
                     _ => problems.push(wrong_type(path, "a list of tables ([[...]])", item)),
                 }
             }
@@ -438,7 +677,8 @@ fn check_type(path: &str, ty: Ty, field: &Field, problems: &mut Vec<SiteError>) 
                 Date => "a date",
                 Bool => "true or false",
                 Number => "a number",
-                StrList => "a list of strings",
+                StrList | ListOf(_) => "a list of strings",
+                OneOf(_) => "a string (in quotes)",
                 Table(_) => "a table",
                 Tables(_) | FreeTables => "a list of tables ([[...]])",
             };
@@ -451,31 +691,38 @@ fn check_table(
     path: &str,
     specs: &'static [Spec],
     table: &FieldTable,
+    judge: &Judge,
     problems: &mut Vec<SiteError>,
 ) {
     for (key, field) in &table.entries {
         let full = format!("{path}.{key}");
         match specs.iter().find(|s| s.key == key) {
-            Some(spec) => check_type(&full, spec.ty, field, problems),
-            None => problems.push(unknown_key(&full, field, specs.iter(), None)),
+            Some(spec) => check_type(&full, spec.ty, field, judge, problems),
+            None => problems.push(judge.unknown_key(&full, field, specs.iter())),
         }
     }
 }
 
-/// The error for a `kind` that is not known, with a suggestion.
-pub fn unknown_kind(name: &str, field: &Field) -> SiteError {
-    let names = Kind::ALL.iter().map(|k| k.as_str());
-    let mut help = match did_you_mean(name, names.clone()) {
-        Some(s) => format!("did you mean `{s}`? "),
-        None => String::new(),
+/// The error for a `kind` that is not known under `regime` (the document's own, else the
+/// site's), with a suggestion: a kind of the other regime says how to use it.
+pub fn unknown_kind(name: &str, regime: Regime, field: &Field) -> SiteError {
+    let known = Kind::all_in(regime).map(|k| k.as_str());
+    let list = known.clone().collect::<Vec<_>>().join(", ");
+    let help = match (Kind::parse(name), regime) {
+        (Some(Kind::CommissioningPlan), Regime::Icb2022) => "did you mean `joint-forward-plan`, or `regime = \"ccg-2013\"` for a CCG plan dated before 1 July 2022?".to_string(),
+        (Some(k), Regime::Ccg2013) => format!(
+            "`{}` is a document of integrated care boards (icb-2022); {}",
+            k.as_str(),
+            switch_hint(Regime::Icb2022)
+        ),
+        _ => match did_you_mean(name, known) {
+            Some(s) => format!("did you mean `{s}`? known kinds: {list}"),
+            None => format!("known kinds: {list}"),
+        },
     };
-    help.push_str(&format!(
-        "known kinds: {}",
-        names.collect::<Vec<_>>().join(", ")
-    ));
     SiteError::new(
         ErrorKind::FrontMatter,
-        format!("unknown document kind `{name}`"),
+        format!("unknown document kind `{name}` under {}", regime.as_str()),
     )
     .at(field.line as usize, field.column as usize)
     .with_help(help)

@@ -7,6 +7,8 @@ pub mod fields;
 pub mod front_matter;
 pub mod kind;
 pub mod markdown;
+pub mod period;
+pub mod regime;
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -14,7 +16,7 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 use time::Date;
 
-use crate::config::{load_config, LoadedConfig, RawHtmlPolicy};
+use crate::config::{load_config, LoadedConfig, RawHtmlPolicy, Regime};
 use crate::error::{line_col, Error, ErrorKind, Result, SiteError};
 pub use fields::{Field, FieldTable, FieldValue};
 pub use kind::Kind;
@@ -108,14 +110,33 @@ pub struct LoadOptions {
     pub drafts: bool,
 }
 
+/// What reading a document needs from `site.toml`.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    /// What happens to raw HTML in the Markdown.
+    pub raw_html: RawHtmlPolicy,
+    /// The site's regime: the kinds and fields a document may use unless it names its own.
+    pub regime: Regime,
+}
+
+impl ReadOptions {
+    /// The options `site.toml` sets.
+    pub fn of(config: &LoadedConfig) -> Self {
+        ReadOptions {
+            raw_html: config.config.markdown.raw_html,
+            regime: config.config.compliance.site_regime(),
+        }
+    }
+}
+
 /// Loads `site.toml` and every document under `content/`.
 pub fn load_site(root: &Path, options: LoadOptions) -> Result<Site> {
     let config = load_config(root)?;
     let files = find_documents(root)?;
-    let policy = config.config.markdown.raw_html;
+    let read = ReadOptions::of(&config);
     let results: Vec<std::result::Result<Document, Vec<SiteError>>> = files
         .par_iter()
-        .map(|rel| read_document(root, rel, policy))
+        .map(|rel| read_document(root, rel, read))
         .collect();
     let mut documents = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
@@ -251,7 +272,7 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 pub fn read_document(
     root: &Path,
     rel: &Path,
-    policy: RawHtmlPolicy,
+    options: ReadOptions,
 ) -> std::result::Result<Document, Vec<SiteError>> {
     let bytes = std::fs::read(root.join(rel)).map_err(|e| {
         let message = if e.kind() == std::io::ErrorKind::NotFound {
@@ -270,7 +291,7 @@ pub fn read_document(
             .at(line, column)
             .with_help("save the file with UTF-8 encoding (in Word: Save As, Plain Text, Unicode (UTF-8))")]
     })?;
-    parse_document(rel, &text, policy)
+    parse_document(rel, &text, options)
         .map_err(|errs| errs.into_iter().map(|e| e.in_file(rel)).collect())
 }
 
@@ -278,7 +299,7 @@ pub fn read_document(
 pub fn parse_document(
     rel: &Path,
     text: &str,
-    policy: RawHtmlPolicy,
+    options: ReadOptions,
 ) -> std::result::Result<Document, Vec<SiteError>> {
     let split = front_matter::split(text).map_err(|e| vec![e])?;
     let fields = front_matter::parse(text, &split).map_err(|e| vec![e])?;
@@ -313,16 +334,19 @@ pub fn parse_document(
         }
     };
     let title = required_str("title", &mut problems);
-    let kind =
-        required_str("kind", &mut problems).and_then(|(name, field)| match Kind::parse(&name) {
-            Some(k) => Some(k),
-            None => {
-                problems.push(kind::unknown_kind(&name, field));
-                None
-            }
-        });
+    let kind_name = required_str("kind", &mut problems);
+    let named_kind = kind_name.as_ref().and_then(|(name, _)| Kind::parse(name));
+    let (regime, regime_problem) = regime::document_regime(named_kind, &fields, options.regime);
+    problems.extend(regime_problem);
+    let kind = kind_name.and_then(|(name, field)| match named_kind {
+        Some(k) if k.exists_in(regime) => Some(k),
+        _ => {
+            problems.push(kind::unknown_kind(&name, regime, field));
+            None
+        }
+    });
     if let Some(k) = kind {
-        problems.extend(kind::validate_fields(k, &fields));
+        problems.extend(kind::validate_fields(k, regime, &fields));
     }
     let url = match url_for(rel, fields.get("slug")) {
         Ok(u) => Some(u),
@@ -336,7 +360,7 @@ pub fn parse_document(
         return Err(problems);
     };
     let first_line = line_col(text, split.body_offset).0 as u32;
-    let body = markdown::render(split.body, first_line, policy);
+    let body = markdown::render(split.body, first_line, options.raw_html);
     Ok(Document {
         path: rel.to_path_buf(),
         url,
@@ -502,6 +526,61 @@ pub fn check_urls(documents: &[Document]) -> Vec<SiteError> {
 mod tests {
     use super::*;
 
+    const CCG: ReadOptions = ReadOptions {
+        raw_html: RawHtmlPolicy::Sanitize,
+        regime: Regime::Ccg2013,
+    };
+    const ICB: ReadOptions = ReadOptions {
+        raw_html: RawHtmlPolicy::Sanitize,
+        regime: Regime::Icb2022,
+    };
+
+    #[test]
+    fn kinds_and_fields_follow_the_regime() {
+        let plan = "+++\ntitle = \"P\"\nkind = \"commissioning-plan\"\n+++\n";
+        let errs = parse_document(Path::new("content/p.md"), plan, ICB).unwrap_err();
+        assert_eq!(errs[0].line, Some(3));
+        assert_eq!(
+            errs[0].help.as_deref(),
+            Some("did you mean `joint-forward-plan`, or `regime = \"ccg-2013\"` for a CCG plan dated before 1 July 2022?")
+        );
+        assert!(parse_document(Path::new("content/p.md"), plan, CCG).is_ok());
+        let archived = "+++\ntitle = \"P\"\nkind = \"commissioning-plan\"\nregime = \"ccg-2013\"\n[plan]\nperiod = \"2021/22\"\n+++\n";
+        let d = parse_document(Path::new("content/p.md"), archived, ICB).unwrap();
+        assert_eq!(d.regime.as_deref(), Some("ccg-2013"));
+        let jfp = "+++\ntitle = \"P\"\nkind = \"joint-forward-plan\"\n+++\n";
+        let errs = parse_document(Path::new("content/p.md"), jfp, CCG).unwrap_err();
+        assert!(errs[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("regime = \"icb-2022\""));
+        let ccg_table = "+++\ntitle = \"C\"\nkind = \"constitution\"\n[ccg]\nname = \"x\"\n+++\n";
+        let errs = parse_document(Path::new("content/c.md"), ccg_table, ICB).unwrap_err();
+        assert_eq!(errs[0].line, Some(4));
+        assert!(
+            errs[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("regime = \"ccg-2013\""),
+            "{errs:?}"
+        );
+        let covers = "+++\ntitle = \"R\"\nkind = \"register-of-interests\"\n[register]\ncovers = [\"governing_body\", \"board\"]\n+++\n";
+        let errs = parse_document(Path::new("content/r.md"), covers, ICB).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].help.as_deref().unwrap().contains("use `board`"));
+        let errs = parse_document(Path::new("content/r.md"), covers, CCG).unwrap_err();
+        assert!(errs[0].message.contains("`board`"), "{errs:?}");
+        let member = "+++\ntitle = \"C\"\nkind = \"constitution\"\n[[board_members]]\nname = \"A\"\ncategory = \"non-executive\"\n+++\n";
+        let errs = parse_document(Path::new("content/c.md"), member, ICB).unwrap_err();
+        assert_eq!(errs[0].line, Some(6));
+        assert!(
+            errs[0].help.as_deref().unwrap().contains("`non_executive`"),
+            "{errs:?}"
+        );
+    }
+
     #[test]
     fn urls_from_paths() {
         let u = url_for(Path::new("content/annual-reports/2023-24.md"), None).unwrap();
@@ -531,8 +610,7 @@ mod tests {
     #[test]
     fn parses_a_document() {
         let text = "+++\ntitle = \"Plan\"\nkind = \"page\"\npublished = 2024-01-02\n+++\n\n## Hello\n\nWorld.\n";
-        let d =
-            parse_document(Path::new("content/plan.md"), text, RawHtmlPolicy::Sanitize).unwrap();
+        let d = parse_document(Path::new("content/plan.md"), text, CCG).unwrap();
         assert_eq!(d.url, "/plan/");
         assert_eq!(d.kind, Kind::Page);
         assert_eq!(d.body.outline[0].line, 7);
@@ -545,8 +623,7 @@ mod tests {
     #[test]
     fn reports_every_front_matter_problem() {
         let text = "+++\ntitle = \"R\"\nkind = \"annual-report\"\n[report]\nfinancial_yaer = \"2023/24\"\npublished_date = \"July\"\n+++\n";
-        let errs =
-            parse_document(Path::new("content/r.md"), text, RawHtmlPolicy::Sanitize).unwrap_err();
+        let errs = parse_document(Path::new("content/r.md"), text, CCG).unwrap_err();
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert_eq!(errs[0].line, Some(5));
         assert!(errs[0].help.as_deref().unwrap().contains("financial_year"));
@@ -556,8 +633,7 @@ mod tests {
     #[test]
     fn unknown_kind_suggests() {
         let text = "+++\ntitle = \"R\"\nkind = \"anual-report\"\n+++\n";
-        let errs =
-            parse_document(Path::new("content/r.md"), text, RawHtmlPolicy::Sanitize).unwrap_err();
+        let errs = parse_document(Path::new("content/r.md"), text, CCG).unwrap_err();
         assert!(
             errs[0].help.as_deref().unwrap().contains("`annual-report`"),
             "{errs:?}"

@@ -23,7 +23,9 @@ use super::classify::RebuildPlan;
 use super::store::{SiteFiles, Snapshot};
 use crate::compliance::{check_site, Diagnostic, Report};
 use crate::config::load_config;
-use crate::content::{check_urls, find_documents, read_document, Document, Kind, Site};
+use crate::content::{
+    check_urls, find_documents, read_document, Document, Kind, ReadOptions, Site,
+};
 use crate::error::{Error, SiteError};
 use crate::output::{site_static_files, OutputFile};
 use crate::render::{render_pages, render_site, PageJob, SiteContext, Theme};
@@ -265,10 +267,10 @@ impl Rebuilder {
             known: BTreeSet::new(),
             site_static,
         };
-        let policy = loaded.site.config.config.markdown.raw_html;
+        let read = ReadOptions::of(&loaded.site.config);
         let results: Vec<_> = paths
             .par_iter()
-            .map(|rel| (rel.clone(), read_document(root, rel, policy)))
+            .map(|rel| (rel.clone(), read_document(root, rel, read)))
             .collect();
         for (rel, result) in results {
             store_document(&mut loaded, self.options.drafts, rel, result);
@@ -437,10 +439,10 @@ fn reload_documents(
     for rel in &gone {
         forget_document(loaded, rel);
     }
-    let policy = loaded.site.config.config.markdown.raw_html;
+    let read = ReadOptions::of(&loaded.site.config);
     let results: Vec<_> = to_read
         .par_iter()
-        .map(|rel| (rel.clone(), read_document(root, rel, policy)))
+        .map(|rel| (rel.clone(), read_document(root, rel, read)))
         .collect();
     for (rel, result) in results {
         store_document(loaded, drafts, rel, result);

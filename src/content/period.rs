@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use time::{Date, Month};
 
-use crate::content::Document;
+use crate::content::{Document, FieldTable};
 
 /// An NHS financial year, named by the calendar year it starts in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -85,30 +85,31 @@ impl YearRange {
 /// The start of the period a document covers: `plan.period_start`, else 1 April of the first
 /// financial year of `report.financial_year`, `plan.financial_year` or `plan.period`.
 pub fn period_start(doc: &Document) -> Option<Date> {
-    if let Some(d) = doc.fields.date("plan.period_start") {
+    period_start_of(&doc.fields)
+}
+
+/// [`period_start`] of front matter not yet made into a document.
+pub fn period_start_of(fields: &FieldTable) -> Option<Date> {
+    if let Some(d) = fields.date("plan.period_start") {
         return Some(d);
     }
-    [
-        "report.financial_year",
-        "plan.financial_year",
-        "plan.period",
-    ]
-    .iter()
-    .find_map(|p| doc.fields.str(p))
-    .and_then(YearRange::parse)
-    .and_then(|r| r.first.start())
+    PERIOD_TEXT_FIELDS
+        .iter()
+        .find_map(|p| fields.str(p))
+        .and_then(YearRange::parse)
+        .and_then(|r| r.first.start())
 }
+
+const PERIOD_TEXT_FIELDS: &[&str] = &[
+    "report.financial_year",
+    "plan.financial_year",
+    "plan.period",
+];
 
 /// Whether the document has a period field at all (kinds without one are always checked).
 pub fn has_period_field(doc: &Document) -> bool {
-    [
-        "plan.period_start",
-        "report.financial_year",
-        "plan.financial_year",
-        "plan.period",
-    ]
-    .iter()
-    .any(|p| doc.field(p).is_some())
+    doc.field("plan.period_start").is_some()
+        || PERIOD_TEXT_FIELDS.iter().any(|p| doc.field(p).is_some())
 }
 
 #[cfg(test)]
