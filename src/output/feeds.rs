@@ -13,7 +13,7 @@ pub fn generated_files(site: &Site, ctx: &SiteContext) -> Vec<OutputFile> {
         if let (Some(url), Some(rows)) = (csv_url(doc), doc.kind.register_rows()) {
             files.push(OutputFile {
                 path: url.trim_start_matches('/').to_string(),
-                bytes: register_csv(doc, rows).into_bytes(),
+                bytes: register_csv(&ctx.register_rows(doc, rows).rows).into_bytes(),
             });
         }
     }
@@ -132,16 +132,10 @@ fn csv_cell(s: &str) -> String {
     }
 }
 
-/// A register's rows as CSV, columns in the order first written.
-pub fn register_csv(doc: &Document, rows_key: &str) -> String {
-    let rows: Vec<&crate::content::FieldTable> = doc
-        .fields
-        .path(rows_key)
-        .and_then(|f| f.as_array())
-        .map(|items| items.iter().filter_map(|i| i.as_table()).collect())
-        .unwrap_or_default();
+/// A register's rows (those its page shows) as CSV, columns in the order first written.
+pub fn register_csv(rows: &[&crate::content::FieldTable]) -> String {
     let mut columns: Vec<&str> = Vec::new();
-    for row in &rows {
+    for row in rows {
         for (k, v) in &row.entries {
             if !matches!(v.value, FieldValue::Table(_)) && !columns.contains(&k.as_str()) {
                 columns.push(k);

@@ -10,6 +10,7 @@ use time::Date;
 use crate::compliance::Report;
 use crate::content::fields::format_date;
 use crate::content::{Document, Kind, Site};
+use crate::render::retention::{KeptRows, Retention};
 
 /// The shared part of every page's context.
 #[derive(Debug, Clone)]
@@ -17,6 +18,7 @@ pub struct SiteContext {
     site: Value,
     kinds: Value,
     site_regime: String,
+    retention: Retention,
 }
 
 fn date_str(d: Option<Date>) -> String {
@@ -92,6 +94,7 @@ impl SiteContext {
             site: site_value,
             kinds: Value::Array(kinds),
             site_regime: c.compliance.regime.get_ref().clone(),
+            retention: Retention::for_regime(c.compliance.regime.get_ref(), today),
         }
     }
 
@@ -101,6 +104,12 @@ impl SiteContext {
             .as_str()
             .unwrap_or("")
             .trim_end_matches('/')
+    }
+
+    /// The rows of a register's list `items` that its page and CSV show (ended entries are
+    /// kept only as long as the site's rule pack says).
+    pub fn register_rows<'a>(&self, doc: &'a Document, items: &str) -> KeptRows<'a> {
+        self.retention.rows(doc, items)
     }
 
     /// The site's name.
@@ -172,6 +181,7 @@ impl SiteContext {
             .filter(|h| h.level == 2 || h.level == 3)
             .map(|h| json!({"level": h.level, "text": h.text, "id": h.id}))
             .collect();
+        let (fields, retention) = self.retention.page_fields(doc);
         let regime = doc
             .regime
             .clone()
@@ -189,12 +199,15 @@ impl SiteContext {
                 "content": doc.body.html,
                 "toc": toc,
                 "word_count": doc.body.word_count,
-                "fields": doc.fields.to_json(),
+                "fields": fields,
                 "csv_url": csv_url(doc).unwrap_or_default(),
                 "archived": regime != self.site_regime,
                 "regime": regime,
             }),
         );
+        if let (Some(retention), Some(page)) = (retention, ctx.0.get_mut("page")) {
+            page["retention"] = retention;
+        }
         ctx.into_context()
     }
 

@@ -6,6 +6,7 @@
 
 pub mod context;
 pub mod filters;
+pub mod retention;
 
 use std::collections::HashMap;
 use std::path::Path;
