@@ -1,5 +1,6 @@
-//! Embeds the default theme (`themes/nhs/`) and the starter site written by `ccg-site init`
-//! (`site.toml`, `content/`) in the binary, and tells cargo to rebuild when any of them changes.
+//! Embeds the default theme (`themes/nhs/`) and the starter sites written by `ccg-site init`
+//! (the CCG demo: `site.toml`, `content/` at the root; the ICB starter: `starters/icb-2022/`) in
+//! the binary, and tells cargo to rebuild when any of them changes.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -47,6 +48,18 @@ fn table(name: &str, files: &[(String, PathBuf)]) -> String {
     s
 }
 
+/// `site.toml` and `content/` of the site in `dir`.
+fn starter_site(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut files = Vec::new();
+    let site_toml = dir.join("site.toml");
+    println!("cargo:rerun-if-changed={}", site_toml.display());
+    if site_toml.is_file() {
+        files.push(("site.toml".to_string(), site_toml));
+    }
+    collect(&dir.join("content"), dir, &mut files);
+    files
+}
+
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     let mut theme = Vec::new();
@@ -56,16 +69,12 @@ fn main() {
         &mut theme,
     );
 
-    let mut starter = Vec::new();
-    let site_toml = root.join("site.toml");
-    println!("cargo:rerun-if-changed={}", site_toml.display());
-    if site_toml.is_file() {
-        starter.push(("site.toml".to_string(), site_toml));
-    }
-    collect(&root.join("content"), &root, &mut starter);
+    let starter = starter_site(&root);
+    let icb_starter = starter_site(&root.join("starters/icb-2022"));
 
     let mut code = table("THEME_FILES", &theme);
     code.push_str(&table("STARTER_SITE_FILES", &starter));
+    code.push_str(&table("ICB_STARTER_SITE_FILES", &icb_starter));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("embedded.rs");
     std::fs::write(out, code).expect("write embedded.rs");
 }

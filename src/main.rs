@@ -46,6 +46,10 @@ enum Command {
     Init {
         /// The folder to create.
         dir: PathBuf,
+        /// The law the site is judged under: ccg-2013 (a CCG's site, the default) or icb-2022
+        /// (an integrated care board's site).
+        #[arg(long, default_value = "ccg-2013")]
+        regime: String,
     },
     /// Check the site, then render it into public/ (nothing is written if the check finds errors).
     Build {
@@ -191,7 +195,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let term = Term::new(&cli);
     let code = match &cli.command {
-        Command::Init { dir } => run_init(&term, dir),
+        Command::Init { dir, regime } => run_init(&term, dir, regime),
         Command::Build {
             site,
             output,
@@ -210,8 +214,10 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-fn run_init(term: &Term, dir: &Path) -> u8 {
-    match ccg_site::init::init_site(dir) {
+fn run_init(term: &Term, dir: &Path, regime: &str) -> u8 {
+    let written = ccg_site::init::parse_regime(regime)
+        .and_then(|regime| ccg_site::init::init_site(dir, regime));
+    match written {
         Ok(files) => {
             if !term.quiet {
                 println!(
@@ -309,20 +315,6 @@ fn run_check(term: &Term, site_dir: &Path, format: &str, deny_warnings: bool, dr
 }
 
 fn run_new(term: &Term, site_dir: &Path, kind: &str, slug: Option<&str>) -> u8 {
-    let Some(kind) = ccg_site::content::Kind::parse(kind) else {
-        let names = ccg_site::content::Kind::ALL.iter().map(|k| k.as_str());
-        let mut e = SiteError::new(
-            ccg_site::ErrorKind::Content,
-            format!("unknown document kind `{kind}`"),
-        );
-        let list = names.clone().collect::<Vec<_>>().join(", ");
-        e = match ccg_site::suggest::did_you_mean(kind, names) {
-            Some(s) => e.with_help(format!("did you mean `{s}`? known kinds: {list}")),
-            None => e.with_help(format!("known kinds: {list}")),
-        };
-        term.print_error(&e);
-        return EXIT_FAILURE;
-    };
     let config = match ccg_site::config::load_config(site_dir) {
         Ok(c) => c,
         Err(e) => {
@@ -330,7 +322,13 @@ fn run_new(term: &Term, site_dir: &Path, kind: &str, slug: Option<&str>) -> u8 {
             return EXIT_FAILURE;
         }
     };
-    let regime = config.config.compliance.regime.get_ref();
+    let site_regime = config.config.compliance.site_regime();
+    let regime = site_regime.as_str();
+    let Some(kind) = ccg_site::content::Kind::parse(kind).filter(|k| k.exists_in(site_regime))
+    else {
+        term.print_error(&ccg_site::content::kind::unknown_kind_in(kind, site_regime));
+        return EXIT_FAILURE;
+    };
     match ccg_site::compliance::scaffold::write_new_document(site_dir, kind, slug, regime, today())
     {
         Ok(rel) => {

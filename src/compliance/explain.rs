@@ -233,6 +233,11 @@ pub fn explain(id: &str) -> Result<String, Option<String>> {
     if out.is_empty() {
         let ids = packs.iter().flat_map(|p| p.rules.iter().map(Rule::id));
         let lints = super::lints::LINTS.iter().map(|l| l.id);
+        if id == super::policy::SUPERSEDED_ID_RULE {
+            return Ok(format!(
+                "{id} (warning, configuration)\n\n  A [compliance.severity] or [[compliance.waiver]] entry of site.toml names a ccg-2013 rule id\n  that the site's regime replaces under a new id. The entry applies to the new rule(s) as well,\n  if it would be valid for them (only a warning's severity can change; an error can only be\n  waived, with a reason); otherwise site.toml is refused.\n\n  applies to: site.toml\n  checked:    each entry's id against the `supersedes` lists of the site's rule pack\n"
+            ));
+        }
         if let Some(l) = super::lints::LINTS.iter().find(|l| l.id == id) {
             return Ok(format!(
                 "{} (warning, content lint)\n\n  {}\n\n  applies to: every document\n  checked:    {}\n",

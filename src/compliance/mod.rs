@@ -211,6 +211,7 @@ pub fn check_site(site: &Site, today: Date) -> Report {
     report.site_duties = site_duties;
     report.diagnostics.extend(site_diagnostics);
     apply_waivers(site, &mut report);
+    report.diagnostics.extend(carried_entry_warnings(site));
     report.diagnostics.sort_by(|a, b| {
         (&a.file, a.line, a.column, &a.rule).cmp(&(&b.file, b.line, b.column, &b.rule))
     });
@@ -411,6 +412,41 @@ fn check_site_rules<'a>(
         duties.push(duty(site, rule, status, None));
     }
     (duties, diagnostics)
+}
+
+/// A warning for each `site.toml` entry that names a ccg-2013 id superseded under the site's
+/// regime, naming the new ids (the entry applies to them already).
+fn carried_entry_warnings(site: &Site) -> Vec<Diagnostic> {
+    let config = &site.config.config.compliance;
+    policy::carried_entries(config, &site.config.source)
+        .into_iter()
+        .map(|e| {
+            let new_ids = e
+                .new_ids
+                .iter()
+                .map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(" and ");
+            Diagnostic {
+                rule: policy::SUPERSEDED_ID_RULE.to_string(),
+                severity: Severity::Warning,
+                file: PathBuf::from(SITE_FILE),
+                line: e.line,
+                column: e.column,
+                message: format!(
+                    "`{}` is a ccg-2013 rule id; under {} this entry applies to {new_ids}",
+                    e.old_id,
+                    config.regime.get_ref()
+                ),
+                citation: "STATUTORY-ICB.md: waivers and severity changes".to_string(),
+                help: format!(
+                    "name {new_ids} instead; keep an entry for `{}` only if archived CCG documents on the site need it",
+                    e.old_id
+                ),
+                regime: None,
+            }
+        })
+        .collect()
 }
 
 fn apply_waivers(site: &Site, report: &mut Report) {

@@ -706,6 +706,11 @@ fn check_table(
 /// The error for a `kind` that is not known under `regime` (the document's own, else the
 /// site's), with a suggestion: a kind of the other regime says how to use it.
 pub fn unknown_kind(name: &str, regime: Regime, field: &Field) -> SiteError {
+    unknown_kind_in(name, regime).at(field.line as usize, field.column as usize)
+}
+
+/// [`unknown_kind`] without a location (for `ccg-site new KIND`).
+pub fn unknown_kind_in(name: &str, regime: Regime) -> SiteError {
     let known = Kind::all_in(regime).map(|k| k.as_str());
     let list = known.clone().collect::<Vec<_>>().join(", ");
     let help = match (Kind::parse(name), regime) {
@@ -724,6 +729,5 @@ pub fn unknown_kind(name: &str, regime: Regime, field: &Field) -> SiteError {
         ErrorKind::FrontMatter,
         format!("unknown document kind `{name}` under {}", regime.as_str()),
     )
-    .at(field.line as usize, field.column as usize)
     .with_help(help)
 }
