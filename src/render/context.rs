@@ -250,7 +250,8 @@ fn is_open_consultation(doc: &Document) -> bool {
 }
 
 /// Adds what the compliance page shows per document (`met`, `missing`) and splits `documents`
-/// into `with_duties` and `without_duties`, so that templates need no quadratic list building.
+/// into `regimes` (those with duties, grouped by the regime that judged them) and
+/// `without_duties`, so that templates need no quadratic list building.
 fn add_duty_counts(compliance: &mut Value) {
     fn count(duties: &Value, status: &str) -> usize {
         duties
@@ -287,8 +288,59 @@ fn add_duty_counts(compliance: &mut Value) {
     }
     let site_met = obj.get("site_duties").map_or(0, |d| count(d, "met"));
     obj.insert("site_met".into(), site_met.into());
-    obj.insert("with_duties".into(), Value::Array(with));
+    let site_regime = obj.get("regime").and_then(Value::as_str).unwrap_or("");
+    let site_duties = obj.get("site_duties").cloned().unwrap_or(Value::Null);
+    let regimes = regime_groups(with, site_regime, &site_duties);
+    obj.insert("regimes".into(), regimes);
     obj.insert("without_duties".into(), Value::Array(without));
+}
+
+/// The documents with duties grouped by the regime that judged them: the site's regime first
+/// (with the site's own duties), then each predecessor regime in name order, each group with its
+/// counts: `{regime, is_site_regime, documents, site_duties, document_count, duty_count, met,
+/// missing}`. A group with nothing in it is left out.
+fn regime_groups(with_duties: Vec<Value>, site_regime: &str, site_duties: &Value) -> Value {
+    let mut by_regime: Vec<(String, Vec<Value>)> = vec![(site_regime.to_string(), Vec::new())];
+    for doc in with_duties {
+        let regime = doc["regime"].as_str().unwrap_or(site_regime).to_string();
+        match by_regime.iter_mut().find(|(r, _)| *r == regime) {
+            Some((_, docs)) => docs.push(doc),
+            None => by_regime.push((regime, vec![doc])),
+        }
+    }
+    by_regime[1..].sort_by(|a, b| a.0.cmp(&b.0));
+    let groups = by_regime.into_iter().filter_map(|(regime, documents)| {
+        let is_site_regime = regime == site_regime;
+        let own_duties = match (is_site_regime, site_duties.as_array()) {
+            (true, Some(duties)) => duties.clone(),
+            _ => Vec::new(),
+        };
+        if documents.is_empty() && own_duties.is_empty() {
+            return None;
+        }
+        let all_duties = documents
+            .iter()
+            .filter_map(|d| d["duties"].as_array())
+            .flatten()
+            .chain(own_duties.iter());
+        let (mut total, mut met, mut missing) = (0, 0, 0);
+        for duty in all_duties {
+            total += 1;
+            met += usize::from(duty["status"] == "met");
+            missing += usize::from(duty["status"] == "missing");
+        }
+        Some(json!({
+            "regime": regime,
+            "is_site_regime": is_site_regime,
+            "document_count": documents.len(),
+            "documents": documents,
+            "site_duties": own_duties,
+            "duty_count": total,
+            "met": met,
+            "missing": missing,
+        }))
+    });
+    Value::Array(groups.collect())
 }
 
 /// The values of one page, as JSON, before they become its Tera context.
@@ -301,5 +353,57 @@ impl PageValues {
 
     fn into_context(self) -> Context {
         Context::from_value(Value::Object(self.0)).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(title: &str, regime: &str, statuses: &[&str]) -> Value {
+        let duties: Vec<Value> = statuses.iter().map(|s| json!({"status": s})).collect();
+        json!({"title": title, "regime": regime, "duties": duties})
+    }
+
+    #[test]
+    fn duties_are_grouped_by_regime_site_regime_first_with_counts() {
+        let docs = vec![
+            doc("CCG report", "ccg-2013", &["met", "missing", "waived"]),
+            doc("Plan", "icb-2022", &["met", "met"]),
+            doc("CCG constitution", "ccg-2013", &["met"]),
+        ];
+        let site = json!([{"status": "met"}, {"status": "missing"}]);
+        let groups = regime_groups(docs, "icb-2022", &site);
+        let groups = groups.as_array().expect("a list");
+        assert_eq!(groups.len(), 2);
+        let (own, archived) = (&groups[0], &groups[1]);
+        assert_eq!(own["regime"], "icb-2022");
+        assert_eq!(own["is_site_regime"], true);
+        assert_eq!(own["document_count"], 1);
+        assert_eq!(
+            (own["met"].as_u64(), own["missing"].as_u64()),
+            (Some(3), Some(1))
+        );
+        assert_eq!(own["duty_count"], 4);
+        assert_eq!(archived["regime"], "ccg-2013");
+        assert_eq!(archived["is_site_regime"], false);
+        assert_eq!(archived["document_count"], 2);
+        assert_eq!(archived["documents"][1]["title"], "CCG constitution");
+        assert_eq!(archived["site_duties"], json!([]));
+        assert_eq!(
+            (archived["met"].as_u64(), archived["missing"].as_u64()),
+            (Some(2), Some(1))
+        );
+    }
+
+    #[test]
+    fn a_site_regime_with_nothing_in_it_has_no_group() {
+        let groups = regime_groups(
+            vec![doc("Old", "ccg-2013", &["met"])],
+            "icb-2022",
+            &json!([]),
+        );
+        assert_eq!(groups.as_array().map(Vec::len), Some(1));
+        assert_eq!(groups[0]["regime"], "ccg-2013");
     }
 }
