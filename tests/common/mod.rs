@@ -1,6 +1,8 @@
 //! Shared helpers for integration tests: run the real binary, copy sites into temp folders.
 #![allow(dead_code)]
 
+pub mod rule_edits;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -68,6 +70,16 @@ pub fn copy_demo_site() -> tempfile::TempDir {
     if root.join("static").is_dir() {
         copy_tree(&root.join("static"), &dir.path().join("static"));
     }
+    dir
+}
+
+/// Copies the ICB starter site (`starters/icb-2022/`, written by `init --regime icb-2022`) into a
+/// new temp folder.
+pub fn copy_icb_starter() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = repo_root().join("starters/icb-2022");
+    std::fs::copy(root.join("site.toml"), dir.path().join("site.toml")).expect("copy site.toml");
+    copy_tree(&root.join("content"), &dir.path().join("content"));
     dir
 }
 
