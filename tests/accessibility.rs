@@ -2,6 +2,7 @@
 //! and AA) in headless Chromium, the Nu HTML Checker, the page structure with JavaScript
 //! disabled, reflow at 320 px and the median page weight, on
 //! - the demo site, built by the real binary;
+//! - the ICB starter site (`init --regime icb-2022`), built by the real binary;
 //! - every template rendered with the contexts of `tests/browser/fixtures/contexts.json`: rich
 //!   and sparse documents of every kind, odd values, empty listings, a filled compliance page,
 //!   so that what the demo content does not exercise is checked too.
@@ -95,6 +96,51 @@ fn demo_site_passes_axe_vnu_and_no_script_checks() {
         String::from_utf8_lossy(&build.stdout),
         String::from_utf8_lossy(&build.stderr)
     );
+    println!("{}", check_in_browser(&root, &site_out));
+}
+
+#[test]
+fn icb_starter_site_passes_axe_vnu_and_no_script_checks() {
+    let root = repo_root();
+    require_test_deps(&root);
+
+    let out = tempfile::tempdir().expect("create a temporary folder");
+    let site = out.path().join("icb");
+    let site_out = out.path().join("public");
+    let run = |args: &[&std::ffi::OsStr]| {
+        let result = Command::new(env!("CARGO_BIN_EXE_ccg-site"))
+            .args(args)
+            .env("CCG_SITE_TODAY", "2026-11-30")
+            .output()
+            .expect("run ccg-site");
+        assert!(
+            result.status.success(),
+            "ccg-site {args:?} failed ({}):\n{}\n{}",
+            result.status,
+            String::from_utf8_lossy(&result.stdout),
+            String::from_utf8_lossy(&result.stderr)
+        );
+    };
+    run(&[
+        "init".as_ref(),
+        "--regime".as_ref(),
+        "icb-2022".as_ref(),
+        site.as_os_str(),
+    ]);
+    run(&[
+        "build".as_ref(),
+        "--site".as_ref(),
+        site.as_os_str(),
+        "--output".as_ref(),
+        site_out.as_os_str(),
+    ]);
+    for page in [
+        "joint-forward-plans/2026-27/index.html",
+        "capital-resource-plans/2026-27/index.html",
+        "annual-reports/2021-22/index.html",
+    ] {
+        assert!(site_out.join(page).is_file(), "the ICB starter has {page}");
+    }
     println!("{}", check_in_browser(&root, &site_out));
 }
 

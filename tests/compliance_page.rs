@@ -67,6 +67,22 @@ fn stated_counts(group: &Group) -> (usize, usize) {
     (numbers[0], numbers[1])
 }
 
+/// Checks that the group's stated counts are those of its rows; returns (met, total).
+fn assert_counts_match_rows(group: &Group) -> (usize, usize) {
+    let (met, total) = stated_counts(group);
+    // The minifier may drop attribute quotes.
+    let rows =
+        group.html.matches("scope=row").count() + group.html.matches("scope=\"row\"").count();
+    let met_tags = group.html.matches("tag--done").count();
+    assert_eq!(total, rows, "every duty of {} is a row", group.heading);
+    assert_eq!(
+        met, met_tags,
+        "every met duty of {} is tagged Met",
+        group.heading
+    );
+    (met, total)
+}
+
 #[test]
 fn a_site_with_one_regime_has_one_group_whose_counts_match_its_rows() {
     let site = copy_demo_site();
@@ -74,12 +90,42 @@ fn a_site_with_one_regime_has_one_group_whose_counts_match_its_rows() {
     let groups = groups(&page);
     assert_eq!(groups.len(), 1, "one regime, one group");
     assert_eq!(groups[0].heading, "Our documents, under the ccg-2013 rules");
-    let (met, total) = stated_counts(&groups[0]);
-    // The minifier may drop attribute quotes.
-    let rows = groups[0].html.matches("scope=row").count()
-        + groups[0].html.matches("scope=\"row\"").count();
-    let met_tags = groups[0].html.matches("tag--done").count();
-    assert_eq!(total, rows, "every duty of the group is a row");
-    assert_eq!(met, met_tags, "every met duty is tagged Met");
+    let (_, total) = assert_counts_match_rows(&groups[0]);
     assert!(total > 50, "the demo site has many duties, found {total}");
+}
+
+#[test]
+fn an_icb_site_lists_its_predecessors_documents_in_a_group_of_their_own() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let site = dir.path().join("icb");
+    let init = ccg_site(&["init", "--regime", "icb-2022", site.to_str().unwrap()]);
+    assert_eq!(init.code, 0, "{}", init.all());
+    let page = compliance_page(&site);
+    let groups = groups(&page);
+    let headings: Vec<&str> = groups.iter().map(|g| g.heading.as_str()).collect();
+    assert_eq!(
+        headings,
+        [
+            "Our documents, under the icb-2022 rules",
+            "Documents of predecessor bodies, under the ccg-2013 rules"
+        ]
+    );
+    let (own, archived) = (&groups[0], &groups[1]);
+    assert!(own.html.contains("The website as a whole"));
+    assert!(!archived.html.contains("The website as a whole"));
+    assert!(archived
+        .html
+        .contains("Annual report 2021/22 of NHS Wessex Vale CCG"));
+    assert!(!archived.html.contains("joint-forward-plans/"));
+    assert!(own.html.contains("joint-forward-plans/"));
+    assert!(
+        archived.html.contains("1 document, "),
+        "the archived group counts its one document"
+    );
+    for group in &groups {
+        assert_counts_match_rows(group);
+    }
+    // An archived document's duties are judged under its own law: a ccg-2013-only rule.
+    assert!(archived.html.contains("annual-report.member-practices"));
+    assert!(!own.html.contains("annual-report.member-practices"));
 }
