@@ -29,7 +29,7 @@ pub const MAX_MINIFY_DEPTH: usize = 256;
 
 /// Minifies an HTML page. Closing tags and the html/head tags are kept, which keeps the output
 /// easy to read in a browser's source view and valid for the Nu checker. Pages nested deeper
-/// than [`MAX_MINIFY_DEPTH`] are returned as they are.
+/// than [`MAX_MINIFY_DEPTH`], or that the minifier cannot parse, are returned as they are.
 pub fn minify(html: &[u8]) -> Vec<u8> {
     let too_deep = std::str::from_utf8(html).map_or(true, |text| {
         crate::content::markdown::html_nesting_depth(text) > MAX_MINIFY_DEPTH
@@ -42,7 +42,9 @@ pub fn minify(html: &[u8]) -> Vec<u8> {
     cfg.keep_html_and_head_opening_tags = true;
     cfg.minify_css = true;
     cfg.minify_js = false;
-    minify_html::minify(html, &cfg)
+    // minify-html asserts on some malformed raw HTML (a `</scriptX ...>` end tag inside a script,
+    // found by fuzzing with `raw_html = "allow"`); such a page is written as rendered instead.
+    std::panic::catch_unwind(|| minify_html::minify(html, &cfg)).unwrap_or_else(|_| html.to_vec())
 }
 
 /// Reads the site's own `static/` folder: files copied as they are.
