@@ -320,6 +320,32 @@ fn nothing_outside_the_built_site_is_served() {
 }
 
 #[test]
+fn requests_for_other_host_names_are_refused() {
+    // DNS rebinding: a page on evil.example whose name resolves to 127.0.0.1 must not read the
+    // preview through the visitor's browser.
+    let site = common::copy_demo_site();
+    let server = Server::start(site.path(), &[]);
+    let port = server.port;
+    for host in [
+        "evil.example",
+        &format!("evil.example:{port}"),
+        "localhost.evil.example",
+    ] {
+        let r = server.request_to_host("GET", "/about-us/", host);
+        assert_eq!(r.status, 403, "Host: {host} gave {}", r.status);
+        assert!(!r.body.contains("About us"), "Host: {host} read the page");
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+        format!("127.0.0.1:{port}"),
+    ] {
+        let r = server.request_to_host("GET", "/about-us/", &host);
+        assert_eq!(r.status, 200, "Host: {host} gave {}", r.status);
+    }
+}
+
+#[test]
 fn a_port_in_use_is_a_clear_error() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = taken.local_addr().expect("addr").port().to_string();

@@ -5,14 +5,19 @@
 //! site ([`resolve`]); anything else, including every attempt to leave it, gets the site's
 //! `404.html` with status 404. HTML gets the live-reload script and, when there is something to
 //! say, the preview panel ([`decorate_html`]).
+//!
+//! A preview bound to a loopback address answers only requests addressed to a loopback name
+//! ([`HostCheck`]): a web page on another site whose name an attacker points at 127.0.0.1 (DNS
+//! rebinding) gets 403, so it cannot read drafts through the visitor's browser.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -25,14 +30,59 @@ use super::preview::{
 };
 use super::store::{resolve, Reload, Resolved, SiteStore, Snapshot};
 
+/// Which `Host` headers the preview answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostCheck {
+    /// Only loopback names (`localhost`, `*.localhost`, `127.x.x.x`, `[::1]`), any port: the
+    /// server is bound to a loopback address, so no other name can be meant.
+    LoopbackNames,
+    /// Any host: the user chose to bind another address (`--bind`), e.g. to preview on a phone.
+    Any,
+}
+
 /// The router of the preview server.
-pub fn router(store: Arc<SiteStore>) -> Router {
+pub fn router(store: Arc<SiteStore>, hosts: HostCheck) -> Router {
     Router::new()
         .route(EVENTS_PATH, get(events))
         .route(SCRIPT_PATH, get(script))
         .route(STYLE_PATH, get(style))
         .fallback(site_file)
         .with_state(store)
+        .layer(middleware::from_fn_with_state(hosts, check_host))
+}
+
+async fn check_host(State(hosts): State<HostCheck>, request: Request, next: Next) -> Response {
+    let host = request.headers().get(header::HOST);
+    if hosts == HostCheck::LoopbackNames && !host.is_none_or(is_loopback_host) {
+        return respond(
+            StatusCode::FORBIDDEN,
+            content_type("x.txt"),
+            "This preview answers only to localhost or 127.0.0.1 addresses.\n",
+        );
+    }
+    next.run(request).await
+}
+
+/// Whether a `Host` header names this computer: `localhost` (and its subdomains), an IPv4
+/// loopback address or `[::1]`, with or without a port.
+pub fn is_loopback_host(value: &HeaderValue) -> bool {
+    let Ok(host) = value.to_str() else {
+        return false;
+    };
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((address, _port)) => address,
+            None => return false,
+        }
+    } else {
+        host.rsplit_once(':').map_or(host, |(name, _port)| name)
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The content type of an output file, from its extension.
@@ -180,5 +230,34 @@ mod tests {
         assert_eq!(content_type("r/register.csv"), "text/csv; charset=utf-8");
         assert_eq!(content_type("report.PDF"), "application/pdf");
         assert_eq!(content_type("no-extension"), "application/octet-stream");
+    }
+
+    #[test]
+    fn loopback_hosts_with_and_without_ports() {
+        for host in [
+            "localhost",
+            "LOCALHOST:1111",
+            "preview.localhost:8080",
+            "127.0.0.1",
+            "127.0.0.1:1111",
+            "127.1.2.3:80",
+            "[::1]:1111",
+            "[::1]",
+            "localhost.",
+        ] {
+            assert!(is_loopback_host(&HeaderValue::from_static(host)), "{host}");
+        }
+        for host in [
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "127.0.0.1.evil.example:1111",
+            "10.0.0.1:1111",
+            "[::2]:1111",
+            "[::1",
+            "",
+        ] {
+            assert!(!is_loopback_host(&HeaderValue::from_static(host)), "{host}");
+        }
     }
 }

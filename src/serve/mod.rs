@@ -24,6 +24,7 @@ use time::Date;
 
 use crate::error::{Error, ErrorKind, SiteError};
 use classify::{plan, RebuildPlan};
+use http::HostCheck;
 use log::RebuildLog;
 use rebuild::{RebuildOptions, Rebuilder};
 use store::SiteStore;
@@ -104,7 +105,12 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
             }
         })
         .map_err(|e| SiteError::new(ErrorKind::Read, format!("cannot start watching: {e}")))?;
-    run_http(listener, store)
+    let hosts = if options.bind.is_loopback() {
+        HostCheck::LoopbackNames
+    } else {
+        HostCheck::Any
+    };
+    run_http(listener, store, hosts)
 }
 
 /// Rebuilds after one batch of changes and publishes the result.
@@ -174,7 +180,7 @@ fn bind_error(ip: IpAddr, port: u16, e: &std::io::Error) -> SiteError {
 }
 
 /// Runs the HTTP server on `listener` until it fails.
-fn run_http(listener: TcpListener, store: Arc<SiteStore>) -> Result<(), Error> {
+fn run_http(listener: TcpListener, store: Arc<SiteStore>, hosts: HostCheck) -> Result<(), Error> {
     let server_error = |e: std::io::Error| -> Error {
         SiteError::new(ErrorKind::Read, format!("the preview server stopped: {e}")).into()
     };
@@ -188,7 +194,7 @@ fn run_http(listener: TcpListener, store: Arc<SiteStore>) -> Result<(), Error> {
         .map_err(server_error)?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener).map_err(server_error)?;
-        axum::serve(listener, http::router(store))
+        axum::serve(listener, http::router(store, hosts))
             .await
             .map_err(server_error)
     })

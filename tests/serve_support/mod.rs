@@ -141,12 +141,16 @@ impl Server {
 
     /// Sends a request with `method` and reads the whole response.
     pub fn request(&self, method: &str, target: &str) -> Response {
+        self.request_to_host(method, target, &format!("127.0.0.1:{}", self.port))
+    }
+
+    /// Sends a request with `method` and the `Host` header `host`, and reads the whole response.
+    pub fn request_to_host(&self, method: &str, target: &str, host: &str) -> Response {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
         stream.set_read_timeout(Some(WAIT)).expect("timeout");
         write!(
             stream,
-            "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
-            self.port
+            "{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
         )
         .expect("send");
         let mut raw = Vec::new();
