@@ -57,9 +57,11 @@ fn normal_names(rel: &Path) -> Option<Vec<String>> {
 /// Whether a file name is an editor's temporary or backup file, or hidden.
 ///
 /// Covers vim (`.x.swp`, `4913`, `x~`), emacs (`#x#`, `.#x`), JetBrains (`x___jb_tmp___`),
-/// Kate (`x.kate-swp`), gedit/GIO (`.goutputstream-*`) and generic `*.tmp` files.
+/// Kate (`x.kate-swp`), gedit/GIO (`.goutputstream-*`), `sed -i` (`sedXXXXXX`) and generic
+/// `*.tmp` files.
 pub fn is_temporary_or_hidden(name: &str) -> bool {
     name.starts_with('.')
+        || is_sed_in_place_file(name)
         || name.ends_with('~')
         || (name.starts_with('#') && name.ends_with('#'))
         || name == "4913"
@@ -74,6 +76,14 @@ pub fn is_temporary_or_hidden(name: &str) -> bool {
         ]
         .iter()
         .any(|suffix| name.ends_with(suffix))
+}
+
+/// `sed -i` writes the new text to `sed` plus six random letters or digits beside the file, then
+/// renames it over the original (GNU sed's `ck_mkstemp("sedXXXXXX")`).
+fn is_sed_in_place_file(name: &str) -> bool {
+    name.len() == 9
+        && name.starts_with("sed")
+        && name[3..].bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// What to do about a batch of changes.
@@ -164,8 +174,17 @@ mod tests {
             "site.toml~",
             "content/.git/index",
             "themes/.DS_Store",
+            "content/sedAb3xZ9",
+            "content/annual-reports/sed000000",
         ] {
             assert_eq!(kind(p), ChangeKind::Ignored, "{p}");
+        }
+        for p in [
+            "content/sedation.md",
+            "content/sed.md",
+            "content/sedAb3xZ9.md",
+        ] {
+            assert_eq!(kind(p), ChangeKind::Content, "{p}");
         }
     }
 
