@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use ccg_site::build::{build, today, BuildOptions, BuildOutcome};
-use ccg_site::compliance::printer::{self, Format, PrintOptions};
+use ccg_site::compliance::printer::{self, counted, Format, PrintOptions};
 use ccg_site::compliance::Report;
 use ccg_site::{Error, SiteError};
 
@@ -248,12 +248,12 @@ fn run_build(term: &Term, site: &Path, output: Option<&Path>, drafts: bool) -> u
             term.print_findings(&r.check);
             if !term.quiet {
                 println!(
-                    "Built {} documents into {}: {} pages, {} files, {} warnings, in {:.2} s",
-                    r.documents,
+                    "Built {} into {}: {}, {}, {}, in {:.2} s",
+                    counted(r.documents, "document"),
                     r.output_dir.display(),
-                    r.pages,
-                    r.files,
-                    r.check.warnings(),
+                    counted(r.pages, "page"),
+                    counted(r.files, "file"),
+                    counted(r.check.warnings(), "warning"),
                     r.elapsed.as_secs_f64()
                 );
             }
@@ -267,9 +267,9 @@ fn run_build(term: &Term, site: &Path, output: Option<&Path>, drafts: bool) -> u
                 term.paint(
                     "1;31",
                     &format!(
-                        "Not published: {} errors, {} warnings. Nothing was written.",
-                        report.errors(),
-                        report.warnings()
+                        "Not published: {}, {}. Nothing was written.",
+                        counted(report.errors(), "error"),
+                        counted(report.warnings(), "warning")
                     )
                 )
             );

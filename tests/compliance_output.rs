@@ -616,6 +616,11 @@ fn build_prints_the_same_findings_and_writes_nothing_on_errors() {
         "build prints the finding as check does:\n{}",
         run.stderr
     );
-    assert!(run.stderr.contains("Nothing was written"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("Not published: 1 error, 0 warnings. Nothing was written."),
+        "{}",
+        run.stderr
+    );
     assert!(!out.exists(), "nothing may be written");
 }

@@ -98,9 +98,14 @@ pub fn human_diagnostic(d: &Diagnostic, color: bool) -> String {
     out
 }
 
+/// `n` and the noun, plural unless `n` is 1: "1 error", "2 errors".
+pub fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// The closing summary line.
 pub fn summary_line(report: &Report) -> String {
-    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let plural = counted;
     let waivers = if report.waivers.is_empty() {
         String::new()
     } else {
