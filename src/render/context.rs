@@ -19,6 +19,18 @@ pub struct SiteContext {
     kinds: Value,
     site_regime: String,
     retention: Retention,
+    /// How many documents of each kind the site has, in `Kind::ALL` order.
+    kind_counts: Vec<(Kind, usize)>,
+}
+
+/// The title of a kind's listing: singular when the site has one document of the kind
+/// ("Constitution"), plural otherwise ("Annual reports").
+fn listing_title(kind: Kind, count: usize) -> &'static str {
+    if count == 1 {
+        kind.title()
+    } else {
+        kind.listing_title()
+    }
 }
 
 fn date_str(d: Option<Date>) -> String {
@@ -87,7 +99,7 @@ impl SiteContext {
             .filter_map(|k| {
                 let url = k.listing_url()?;
                 let count = site.of_kind(*k).count();
-                (count > 0).then(|| json!({"kind": k.as_str(), "title": k.listing_title(), "url": url, "count": count}))
+                (count > 0).then(|| json!({"kind": k.as_str(), "title": listing_title(*k, count), "url": url, "count": count}))
             })
             .collect();
         SiteContext {
@@ -95,6 +107,10 @@ impl SiteContext {
             kinds: Value::Array(kinds),
             site_regime: c.compliance.regime.get_ref().clone(),
             retention: Retention::for_regime(c.compliance.regime.get_ref(), today),
+            kind_counts: Kind::ALL
+                .iter()
+                .map(|k| (*k, site.of_kind(*k).count()))
+                .collect(),
         }
     }
 
@@ -110,6 +126,16 @@ impl SiteContext {
     /// kept only as long as the site's rule pack says).
     pub fn register_rows<'a>(&self, doc: &'a Document, items: &str) -> KeptRows<'a> {
         self.retention.rows(doc, items)
+    }
+
+    /// The title of `kind`'s listing on this site (singular for a lone document).
+    fn listing_title(&self, kind: Kind) -> &'static str {
+        let count = self
+            .kind_counts
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(0, |(_, n)| *n);
+        listing_title(kind, count)
     }
 
     /// The site's name.
@@ -158,7 +184,7 @@ impl SiteContext {
             "listing",
             json!({
                 "kind": kind.as_str(),
-                "title": kind.listing_title(),
+                "title": self.listing_title(kind),
                 "url": url,
                 "intro": "",
                 "pages": docs.iter().map(|d| summary_of(d)).collect::<Vec<_>>(),
@@ -171,7 +197,7 @@ impl SiteContext {
     pub fn document(&self, doc: &Document) -> Context {
         let mut crumbs = vec![json!({"title": "Home", "url": "/"})];
         if let (Some(url), true) = (doc.kind.listing_url(), doc.kind != Kind::Page) {
-            crumbs.push(json!({"title": doc.kind.listing_title(), "url": url}));
+            crumbs.push(json!({"title": self.listing_title(doc.kind), "url": url}));
         }
         let mut ctx = self.base(&doc.url, Value::Array(crumbs));
         let toc: Vec<Value> = doc
