@@ -6,48 +6,25 @@
 mod common;
 mod serve_support;
 
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::browser::{require_browser_tools, BrowserTools, INSTALL_HINT};
 use serve_support::Server;
 
-const INSTALL_HINT: &str =
-    "run scripts/install-test-deps.sh (as root) to install Chromium, Node.js and the npm packages";
 /// The browser script's own waits are 15 s each; this bounds the whole run.
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// Panics with the install hint when a tool the browser test needs is missing.
-fn require_browser_deps(root: &Path) {
-    let mut missing = Vec::new();
-    if Command::new("node").arg("--version").output().is_err() {
-        missing.push("node".to_string());
-    }
-    let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    if !Path::new(&chromium).exists() {
-        missing.push(chromium);
-    }
-    for package in ["playwright-core", "axe-core"] {
-        if !root
-            .join("node_modules")
-            .join(package)
-            .join("package.json")
-            .exists()
-        {
-            missing.push(format!("node_modules/{package}"));
-        }
-    }
-    assert!(
-        missing.is_empty(),
-        "the live-reload browser test needs {}: {INSTALL_HINT}",
-        missing.join(", ")
-    );
-}
+/// The tools the live-reload test needs.
+const TOOLS: BrowserTools<'static> = BrowserTools {
+    packages: &["playwright-core", "axe-core"],
+    java: false,
+};
 
 #[test]
 fn the_browser_shows_an_edit_without_any_action() {
     let root = common::repo_root();
-    require_browser_deps(&root);
+    require_browser_tools(&root, "live-reload browser test", &TOOLS);
     let site = common::copy_demo_site();
     let server = Server::start(site.path(), &[]);
 

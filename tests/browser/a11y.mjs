@@ -20,19 +20,13 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
+import { AXE_TAGS, axeSource, launchChromium } from './chromium.mjs';
+
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const AXE_VIEWPORTS = [[1280, 900], [375, 812]];
 const MAX_MEDIAN_WEIGHT = 30 * 1024;
 const SCREENSHOT_WIDTHS = [375, 1280];
@@ -124,27 +118,9 @@ function serve(root) {
   });
 }
 
-function loadPlaywright() {
-  try {
-    return require('playwright-core');
-  } catch {
-    console.error('a11y: playwright-core is not installed: run scripts/install-test-deps.sh');
-    process.exit(2);
-  }
-}
-
-function axeSource() {
-  try {
-    return readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-  } catch {
-    console.error('a11y: axe-core is not installed: run scripts/install-test-deps.sh');
-    process.exit(2);
-  }
-}
-
 /** axe-core on every page, at a desktop and at a phone width (layout changes what it finds). */
 async function runAxe(context, base, pages, findings) {
-  const source = axeSource();
+  const source = axeSource('a11y');
   const seen = new Set();
   const page = await context.newPage();
   for (const [width, height] of AXE_VIEWPORTS) {
@@ -303,18 +279,13 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const pages = listPages(args.site);
   if (pages.length === 0) usage(`no .html pages in ${args.site}`);
-  if (!existsSync(CHROMIUM)) {
-    console.error(`a11y: ${CHROMIUM} not found: run scripts/install-test-deps.sh`);
-    process.exit(2);
-  }
-  const { chromium } = loadPlaywright();
   const server = await serve(args.site);
   const base = `http://127.0.0.1:${server.address().port}`;
   const findings = [];
   const vnu = startVnu(args.site, pages.map((p) => p.file));
   let browser;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium('a11y');
     const context = await browser.newContext();
     await runAxe(context, base, pages, findings);
     await context.close();

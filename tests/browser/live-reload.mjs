@@ -11,24 +11,13 @@
 //   3. after the fix, the panel is gone.
 // Exit 0 when all hold, 1 on a failure, 2 when Chromium or an npm package is missing.
 
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const require = createRequire(import.meta.url);
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+import { AXE_TAGS, axeSource, launchChromium } from './chromium.mjs';
+
 const WAIT_MS = 15000;
 const SCROLL_Y = 600;
-
-function cannotRun(message) {
-  console.error(`live-reload: ${message}: run scripts/install-test-deps.sh`);
-  process.exit(2);
-}
 
 function fail(message) {
   console.error(`live-reload: FAILED: ${message}`);
@@ -63,19 +52,11 @@ async function main() {
     console.error('usage: node tests/browser/live-reload.mjs URL SITE_DIR');
     process.exit(2);
   }
-  if (!existsSync(CHROMIUM)) cannotRun(`${CHROMIUM} is missing`);
-  let chromium;
-  let axePath;
-  try {
-    ({ chromium } = require('playwright-core'));
-    axePath = require.resolve('axe-core/axe.min.js');
-  } catch (_) {
-    cannotRun('playwright-core or axe-core is not installed');
-  }
+  const axe = axeSource('live-reload');
 
   const doc = join(siteDir, 'content', 'about-us.md');
   const original = readFileSync(doc, 'utf8');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchChromium('live-reload');
   try {
     const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
     const connected = page.waitForResponse((r) => r.url().endsWith('/__ccg-site/events'), { timeout: WAIT_MS });
@@ -104,7 +85,7 @@ async function main() {
     });
     const h1 = await page.evaluate(() => document.querySelector('main h1')?.innerText);
     if (h1 !== 'About us') fail(`the last good page is not underneath the panel (h1: ${h1})`);
-    await page.addScriptTag({ path: axePath });
+    await page.addScriptTag({ content: axe });
     const violations = await page.evaluate(async (tags) => {
       const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
       return r.violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target).join(', ')}`);

@@ -1,6 +1,7 @@
 //! Shared helpers for integration tests: run the real binary, copy sites into temp folders.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod rule_edits;
 
 use std::path::{Path, PathBuf};
