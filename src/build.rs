@@ -85,6 +85,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
         &options.site_dir,
         LoadOptions {
             drafts: options.drafts,
+            ..LoadOptions::default()
         },
     )?;
     timings.lap("load");

@@ -284,14 +284,18 @@ fn run_build(term: &Term, site: &Path, output: Option<&Path>, drafts: bool) -> u
 
 fn run_check(term: &Term, site_dir: &Path, format: &str, deny_warnings: bool, drafts: bool) -> u8 {
     let format = Format::parse(format).unwrap_or(Format::Human);
-    let site =
-        match ccg_site::content::load_site(site_dir, ccg_site::content::LoadOptions { drafts }) {
-            Ok(s) => s,
-            Err(e) => {
-                term.print_errors(&e);
-                return EXIT_FAILURE;
-            }
-        };
+    // `check` shows no page: bodies are parsed for their outline and text, not rendered.
+    let options = ccg_site::content::LoadOptions {
+        drafts,
+        html: ccg_site::content::BodyHtml::Skip,
+    };
+    let site = match ccg_site::content::load_site(site_dir, options) {
+        Ok(s) => s,
+        Err(e) => {
+            term.print_errors(&e);
+            return EXIT_FAILURE;
+        }
+    };
     let report = ccg_site::compliance::check_site(&site, today());
     let deny = deny_warnings || site.config.config.compliance.deny_warnings;
     let color = match term.color_choice {
@@ -307,11 +311,14 @@ fn run_check(term: &Term, site_dir: &Path, format: &str, deny_warnings: bool, dr
     };
     let text = printer::render(&report, format, options);
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    if report.blocks_publication(deny) {
+    let code = if report.blocks_publication(deny) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
-    }
+    };
+    // The process ends here: freeing every document one by one would only cost time.
+    std::mem::forget(site);
+    code
 }
 
 fn run_new(term: &Term, site_dir: &Path, kind: &str, slug: Option<&str>) -> u8 {

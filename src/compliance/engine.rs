@@ -888,12 +888,52 @@ fn revision(rule: &Rule, view: &DocView<'_>, cx: &Context<'_>) -> Outcome {
     }
 }
 
+/// Which of a pack's site rules a document's text speaks to: found while each document's text
+/// is at hand, so that the texts of the whole site are never held at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteKeywordHits {
+    /// Ids of site rules whose `keywords` the text matches.
+    pub keywords: Vec<String>,
+    /// Ids of site rules whose `alternative_keywords` the text matches.
+    pub alternatives: Vec<String>,
+}
+
+impl SiteKeywordHits {
+    /// The site rules of `pack` that `text` (plain, lower case) speaks to.
+    pub fn of_text(pack: &Pack, text: &str) -> Self {
+        let mut hits = SiteKeywordHits::default();
+        for (_, rule) in pack.site_rules() {
+            if rule.check == CheckKind::Keyword && keywords_match(rule, text) {
+                hits.keywords.push(rule.id().to_string());
+            }
+            if rule.alternative_keywords.iter().any(|k| k.is_match(text)) {
+                hits.alternatives.push(rule.id().to_string());
+            }
+        }
+        hits
+    }
+
+    /// Adds another document's hits (each rule once).
+    pub fn extend(&mut self, other: SiteKeywordHits) {
+        for (mine, theirs) in [
+            (&mut self.keywords, other.keywords),
+            (&mut self.alternatives, other.alternatives),
+        ] {
+            for id in theirs {
+                if !mine.contains(&id) {
+                    mine.push(id);
+                }
+            }
+        }
+    }
+}
+
 /// What site rules see: the documents judged under the site's regime, and the build date.
 pub struct SiteView<'a> {
     /// Non-draft documents under the site's regime.
     pub documents: Vec<&'a Document>,
-    /// Their plain text.
-    pub texts: Vec<String>,
+    /// The site rules their texts speak to.
+    pub hits: SiteKeywordHits,
     /// The build date.
     pub today: Date,
     /// Whether the site's theme links every page to the accessibility statement.
@@ -915,11 +955,7 @@ pub fn evaluate_site(rule: &Rule, site: &SiteView<'_>) -> Outcome {
             } else {
                 of_kind(kind).next().is_some()
             };
-            let alternative = !rule.alternative_keywords.is_empty()
-                && site
-                    .texts
-                    .iter()
-                    .any(|t| rule.alternative_keywords.iter().any(|k| k.is_match(t)));
+            let alternative = site.hits.alternatives.iter().any(|id| id == rule.id());
             if found || alternative {
                 Outcome::Met(None)
             } else {
@@ -970,7 +1006,7 @@ pub fn evaluate_site(rule: &Rule, site: &SiteView<'_>) -> Outcome {
             }
         }
         CheckKind::Keyword => {
-            if site.texts.iter().any(|t| keywords_match(rule, t)) {
+            if site.hits.keywords.iter().any(|id| id == rule.id()) {
                 Outcome::Met(None)
             } else {
                 fail(

@@ -25,7 +25,9 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::content::{Document, Kind, Site};
-use engine::{evaluate, evaluate_site, Context, DocView, Finding, Outcome, SiteView};
+use engine::{
+    evaluate, evaluate_site, Context, DocView, Finding, Outcome, SiteKeywordHits, SiteView,
+};
 use lints::{lint_document, LinkTargets};
 use pack::{pack_for, Pack, Rule};
 
@@ -201,13 +203,13 @@ pub fn check_site(site: &Site, today: Date) -> Report {
         raw_html: site.config.config.markdown.raw_html.as_str().to_string(),
         ..Report::default()
     };
-    let mut texts = Vec::with_capacity(checked.len());
-    for (doc, (duties, diagnostics, text)) in site.documents.iter().zip(checked) {
+    let mut hits = Vec::with_capacity(checked.len());
+    for (doc, (duties, diagnostics, doc_hits)) in site.documents.iter().zip(checked) {
         report.outcomes.push(duties);
         report.diagnostics.extend(diagnostics);
-        texts.push((doc, text));
+        hits.push((doc, doc_hits));
     }
-    let (site_duties, site_diagnostics) = check_site_rules(site, site_pack, texts, today);
+    let (site_duties, site_diagnostics) = check_site_rules(site, site_pack, hits, today);
     report.site_duties = site_duties;
     report.diagnostics.extend(site_diagnostics);
     apply_waivers(site, &mut report);
@@ -289,8 +291,8 @@ fn duty(site: &Site, rule: &Rule, status: DutyStatus, section: Option<(&str, Str
     }
 }
 
-/// One document's duties, findings and plain text (reused by the site rules).
-type Checked = (DocumentDuties, Vec<Diagnostic>, String);
+/// One document's duties, findings and the site rules its text speaks to.
+type Checked = (DocumentDuties, Vec<Diagnostic>, SiteKeywordHits);
 
 fn check_document(
     site: &Site,
@@ -349,7 +351,8 @@ fn check_document(
         regime: pack.regime().to_string(),
         duties,
     };
-    (duties, diagnostics, view.text)
+    let hits = SiteKeywordHits::of_text(site_pack, &view.text);
+    (duties, diagnostics, hits)
 }
 
 /// Whether the site's theme links every page to the accessibility statement: the default
@@ -377,16 +380,20 @@ fn theme_links_statement(site: &Site) -> bool {
 fn check_site_rules<'a>(
     site: &'a Site,
     pack: &Pack,
-    checked: Vec<(&'a Document, String)>,
+    checked: Vec<(&'a Document, SiteKeywordHits)>,
     today: Date,
 ) -> (Vec<Duty>, Vec<Diagnostic>) {
-    let (documents, texts): (Vec<&Document>, Vec<String>) = checked
-        .into_iter()
-        .filter(|(d, _)| !d.draft && pack_of(d, pack).regime() == pack.regime())
-        .unzip();
+    let mut documents = Vec::with_capacity(checked.len());
+    let mut hits = SiteKeywordHits::default();
+    for (doc, doc_hits) in checked {
+        if !doc.draft && pack_of(doc, pack).regime() == pack.regime() {
+            documents.push(doc);
+            hits.extend(doc_hits);
+        }
+    }
     let view = SiteView {
         documents,
-        texts,
+        hits,
         today,
         theme_links_statement: theme_links_statement(site),
     };

@@ -91,9 +91,11 @@ pub fn parse(file_text: &str, split: &Split<'_>) -> Result<FieldTable, SiteError
         }
         err
     })?;
+    let front_matter_end = offset + split.front_matter.len();
     let converter = Converter {
         text: file_text,
         offset,
+        line_starts: line_starts(&file_text[..front_matter_end.min(file_text.len())]),
     };
     converter.table(table.get_ref(), file_text)
 }
@@ -112,15 +114,32 @@ fn toml_help(message: &str) -> Option<&'static str> {
     }
 }
 
+/// Byte offsets where each line of `text` starts.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
 struct Converter<'a> {
     text: &'a str,
     offset: usize,
+    /// Where each line of the file starts, up to the end of the front matter: every key's
+    /// line is found by a binary search, not by counting from the start of the file.
+    line_starts: Vec<usize>,
 }
 
 impl Converter<'_> {
     fn pos(&self, span: Range<usize>) -> (u32, u32) {
-        let (l, c) = line_col(self.text, self.offset + span.start);
-        (l as u32, c as u32)
+        let at = (self.offset + span.start).min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= at).max(1);
+        let start = self.line_starts[line - 1];
+        let column = self
+            .text
+            .get(start..at)
+            .map_or(at - start, |s| s.chars().count())
+            + 1;
+        (line as u32, column as u32)
     }
 
     fn table(&self, table: &DeTable<'_>, file_text: &str) -> Result<FieldTable, SiteError> {

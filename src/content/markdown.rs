@@ -123,13 +123,44 @@ fn options() -> Options {
 
 /// Counts words: runs of non-space characters holding a letter or digit.
 pub fn count_words(text: &str) -> u32 {
-    text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count() as u32
+    // One pass over the characters (this runs on every block of every document).
+    let (mut words, mut in_word, mut has_alphanumeric) = (0, false, false);
+    for c in text.chars() {
+        if c.is_whitespace() {
+            words += u32::from(in_word && has_alphanumeric);
+            (in_word, has_alphanumeric) = (false, false);
+        } else {
+            in_word = true;
+            has_alphanumeric |= c.is_alphanumeric();
+        }
+    }
+    words + u32::from(in_word && has_alphanumeric)
 }
 
 /// Renders `body` (which starts on `first_line` of its file) and collects its outline.
 pub fn render(body: &str, first_line: u32, raw_html: RawHtmlPolicy) -> RenderedBody {
+    parse_body(body, first_line, raw_html, BodyHtml::Render)
+}
+
+/// Whether a parse of a body also renders its HTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BodyHtml {
+    /// Render the HTML (`build`, `serve`).
+    #[default]
+    Render,
+    /// Only the outline, text, links, images and tables (`check`, which shows no page): the
+    /// HTML stays empty, which saves the HTML writer, the sanitiser and the memory.
+    Skip,
+}
+
+/// Parses `body` (which starts on `first_line` of its file): its outline always, its HTML when
+/// asked.
+pub fn parse_body(
+    body: &str,
+    first_line: u32,
+    raw_html: RawHtmlPolicy,
+    html: BodyHtml,
+) -> RenderedBody {
     let index = LineIndex::new(body, first_line);
     let mut out = RenderedBody::default();
     let mut events: Vec<Event<'_>> = Vec::new();
@@ -156,7 +187,8 @@ pub fn render(body: &str, first_line: u32, raw_html: RawHtmlPolicy) -> RenderedB
                 if let Some((start, text, line)) = heading.take() {
                     let text = collapse_spaces(&text);
                     let id = ids.unique(&slugify(&text));
-                    if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[start] {
+                    if let Some(Event::Start(Tag::Heading { id: slot, .. })) = events.get_mut(start)
+                    {
                         *slot = Some(CowStr::from(id.clone()));
                     }
                     out.text.push(TextBlock {
@@ -185,9 +217,8 @@ pub fn render(body: &str, first_line: u32, raw_html: RawHtmlPolicy) -> RenderedB
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
             ) => {
                 if let Some((line, text)) = block.take() {
-                    let text = collapse_spaces(&text);
+                    let (text, words) = collapse_spaces_counting_words(&text);
                     if !text.is_empty() {
-                        let words = count_words(&text);
                         out.word_count += words;
                         if let Some(w) = section_words.last_mut() {
                             *w += words;
@@ -276,6 +307,9 @@ pub fn render(body: &str, first_line: u32, raw_html: RawHtmlPolicy) -> RenderedB
             Event::Html(_) | Event::InlineHtml(_) => out.has_raw_html = true,
             _ => {}
         }
+        if html == BodyHtml::Skip {
+            continue;
+        }
         events.push(match event {
             Event::Html(h) | Event::InlineHtml(h) if raw_html == RawHtmlPolicy::Escape => {
                 Event::Text(h)
@@ -298,18 +332,30 @@ pub fn render(body: &str, first_line: u32, raw_html: RawHtmlPolicy) -> RenderedB
         out.outline[i].words = section_words[i] + sub;
     }
 
+    if html == BodyHtml::Render {
+        out.html = body_html(events, raw_html, out.has_raw_html, body.len());
+    }
+    out
+}
+
+/// The HTML of a body's events, flattened, sanitised or escaped as the policy says.
+fn body_html(
+    events: Vec<Event<'_>>,
+    raw_html: RawHtmlPolicy,
+    has_raw_html: bool,
+    body_len: usize,
+) -> String {
     let mut events = flatten_deep_nesting(events);
     if raw_html != RawHtmlPolicy::Escape && raw_html_depth(&events) > MAX_RAW_HTML_DEPTH {
         // Too deep for the sanitiser and the minifier to handle safely: show it as text.
         escape_raw_html(&mut events);
     }
-    let mut html = String::with_capacity(body.len() * 3 / 2);
+    let mut html = String::with_capacity(body_len * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    if out.has_raw_html && raw_html == RawHtmlPolicy::Sanitize {
+    if has_raw_html && raw_html == RawHtmlPolicy::Sanitize {
         html = sanitize(&html);
     }
-    out.html = html;
-    out
+    html
 }
 
 /// How deeply Markdown elements (block quotes, lists, emphasis...) may nest in the HTML of a
@@ -542,7 +588,44 @@ pub fn sanitize(html: &str) -> String {
 }
 
 fn collapse_spaces(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    collapse_spaces_counting_words(s).0
+}
+
+/// `s` with every run of white space made one space and the ends trimmed, and the number of
+/// its words (as [`count_words`] counts them), in one pass: this runs on every block of every
+/// document.
+fn collapse_spaces_counting_words(s: &str) -> (String, u32) {
+    let mut out = String::with_capacity(s.len());
+    let mut words = 0;
+    // The word being read: where it starts, and whether it holds a letter or digit yet.
+    let mut word: Option<(usize, bool)> = None;
+    let mut end_word = |out: &mut String, word: &mut Option<(usize, bool)>, at: usize| {
+        if let Some((start, alphanumeric)) = word.take() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&s[start..at]);
+            words += u32::from(alphanumeric);
+        }
+    };
+    for (i, c) in s.char_indices() {
+        let (space, alphanumeric) = if c.is_ascii() {
+            (
+                c.is_ascii_whitespace() || c == '\u{b}',
+                c.is_ascii_alphanumeric(),
+            )
+        } else {
+            (c.is_whitespace(), c.is_alphanumeric())
+        };
+        if space {
+            end_word(&mut out, &mut word, i);
+        } else {
+            let (_, has) = word.get_or_insert((i, false));
+            *has |= alphanumeric;
+        }
+    }
+    end_word(&mut out, &mut word, s.len());
+    (out, words)
 }
 
 /// A heading's text as an `id`: lower case, letters and digits, words joined by hyphens.
@@ -671,6 +754,56 @@ mod tests {
         assert_eq!(r.outline[0].line, 5);
         assert_eq!(r.outline[2].line, 13);
         assert!(r.html.contains("<h2 id=\"one\">One</h2>"), "{}", r.html);
+    }
+
+    #[test]
+    fn counts_words_as_runs_holding_a_letter_or_digit() {
+        assert_eq!(count_words(""), 0);
+        assert_eq!(count_words("  one two\tthree\n"), 3);
+        assert_eq!(count_words("a - b – 42 ... c’s"), 4);
+        assert_eq!(
+            count_words("naïve\u{a0}café\u{3000}x"),
+            3,
+            "Unicode spaces split"
+        );
+        assert_eq!(
+            count_words("\u{b}x\u{c}y"),
+            2,
+            "vertical tab and form feed split"
+        );
+    }
+
+    #[test]
+    fn collapsing_spaces_counts_words_as_count_words_does() {
+        for text in [
+            "",
+            "  one two\tthree\n",
+            "a - b – 42 ... c’s",
+            "naïve\u{a0}café\u{3000}x ",
+            "\u{b}x\u{c}y\u{85}z",
+        ] {
+            let (collapsed, words) = collapse_spaces_counting_words(text);
+            assert_eq!(
+                collapsed,
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+            assert_eq!(words, count_words(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn skipping_the_html_keeps_the_outline_and_text() {
+        let body = "## Quality\n\nWe [improved](/q/) care.\n\n<b>raw</b>\n\n| a |\n|---|\n| 1 |\n\n![x](/i.png)\n";
+        let full = parse_body(body, 3, RawHtmlPolicy::Sanitize, BodyHtml::Render);
+        let outline = parse_body(body, 3, RawHtmlPolicy::Sanitize, BodyHtml::Skip);
+        assert!(outline.html.is_empty() && !full.html.is_empty());
+        assert_eq!(outline.outline, full.outline);
+        assert_eq!(outline.text, full.text);
+        assert_eq!(outline.links, full.links);
+        assert_eq!(outline.images, full.images);
+        assert_eq!(outline.tables, full.tables);
+        assert_eq!(outline.word_count, full.word_count);
+        assert!(outline.has_raw_html && full.has_raw_html);
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::config::{load_config, LoadedConfig, RawHtmlPolicy, Regime};
 use crate::error::{line_col, Error, ErrorKind, Result, SiteError};
 pub use fields::{Field, FieldTable, FieldValue};
 pub use kind::Kind;
-pub use markdown::{Heading, RenderedBody};
+pub use markdown::{BodyHtml, Heading, RenderedBody};
 
 /// The folder documents live in.
 pub const CONTENT_DIR: &str = "content";
@@ -108,6 +108,8 @@ impl Site {
 pub struct LoadOptions {
     /// Include documents marked `draft = true`.
     pub drafts: bool,
+    /// Whether to render each body's HTML (`check` needs only outlines and text).
+    pub html: BodyHtml,
 }
 
 /// What reading a document needs from `site.toml`.
@@ -136,7 +138,7 @@ pub fn load_site(root: &Path, options: LoadOptions) -> Result<Site> {
     let read = ReadOptions::of(&config);
     let results: Vec<std::result::Result<Document, Vec<SiteError>>> = files
         .par_iter()
-        .map(|rel| read_document(root, rel, read))
+        .map(|rel| read_document_as(root, rel, read, options.html))
         .collect();
     let mut documents = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
@@ -274,6 +276,16 @@ pub fn read_document(
     rel: &Path,
     options: ReadOptions,
 ) -> std::result::Result<Document, Vec<SiteError>> {
+    read_document_as(root, rel, options, BodyHtml::Render)
+}
+
+/// Reads and parses one document, rendering its body's HTML or not.
+pub fn read_document_as(
+    root: &Path,
+    rel: &Path,
+    options: ReadOptions,
+    html: BodyHtml,
+) -> std::result::Result<Document, Vec<SiteError>> {
     let bytes = std::fs::read(root.join(rel)).map_err(|e| {
         let message = if e.kind() == std::io::ErrorKind::NotFound {
             "the file disappeared while the site was being read".to_string()
@@ -291,7 +303,7 @@ pub fn read_document(
             .at(line, column)
             .with_help("save the file with UTF-8 encoding (in Word: Save As, Plain Text, Unicode (UTF-8))")]
     })?;
-    parse_document(rel, &text, options)
+    parse_document_as(rel, &text, options, html)
         .map_err(|errs| errs.into_iter().map(|e| e.in_file(rel)).collect())
 }
 
@@ -300,6 +312,16 @@ pub fn parse_document(
     rel: &Path,
     text: &str,
     options: ReadOptions,
+) -> std::result::Result<Document, Vec<SiteError>> {
+    parse_document_as(rel, text, options, BodyHtml::Render)
+}
+
+/// Parses a document's text, rendering its body's HTML or not.
+pub fn parse_document_as(
+    rel: &Path,
+    text: &str,
+    options: ReadOptions,
+    html: BodyHtml,
 ) -> std::result::Result<Document, Vec<SiteError>> {
     let split = front_matter::split(text).map_err(|e| vec![e])?;
     let fields = front_matter::parse(text, &split).map_err(|e| vec![e])?;
@@ -360,7 +382,7 @@ pub fn parse_document(
         return Err(problems);
     };
     let first_line = line_col(text, split.body_offset).0 as u32;
-    let body = markdown::render(split.body, first_line, options.raw_html);
+    let body = markdown::parse_body(split.body, first_line, options.raw_html, html);
     Ok(Document {
         path: rel.to_path_buf(),
         url,
