@@ -320,6 +320,35 @@ fn nothing_outside_the_built_site_is_served() {
 }
 
 #[test]
+fn open_starts_the_browser_on_the_preview_url() {
+    // A stand-in `xdg-open` first on PATH records the URL it is asked to open.
+    let site = common::copy_demo_site();
+    let bin = tempfile::tempdir().expect("temp dir");
+    let opened = bin.path().join("opened.txt");
+    let script = bin.path().join("xdg-open");
+    let record = opened.display();
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s' \"$1\" > '{record}.part' && mv '{record}.part' '{record}'\n"
+        ),
+    )
+    .expect("write script");
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let mut path = std::ffi::OsString::from(bin.path());
+    path.push(":");
+    path.push(std::env::var_os("PATH").unwrap_or_default());
+    let server = Server::start_with_env(site.path(), &["--open"], &[("PATH", path)], WAIT);
+    let start = std::time::Instant::now();
+    while !opened.exists() && start.elapsed() < WAIT {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let url = std::fs::read_to_string(&opened).unwrap_or_default();
+    assert_eq!(url, server.url, "{}", server.output());
+}
+
+#[test]
 fn requests_for_other_host_names_are_refused() {
     // DNS rebinding: a page on evil.example whose name resolves to 127.0.0.1 must not read the
     // preview through the visitor's browser.

@@ -40,6 +40,16 @@ impl Server {
 
     /// Like [`Server::start`], waiting up to `wait` for the first build (large sites).
     pub fn start_within(site: &Path, args: &[&str], wait: Duration) -> Server {
+        Self::start_with_env(site, args, &[], wait)
+    }
+
+    /// Like [`Server::start_within`], with extra environment variables.
+    pub fn start_with_env(
+        site: &Path,
+        args: &[&str],
+        env: &[(&str, std::ffi::OsString)],
+        wait: Duration,
+    ) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ccg-site"))
             .arg("serve")
             .arg("--site")
@@ -48,6 +58,7 @@ impl Server {
             .args(args)
             .env("CCG_SITE_TODAY", "2026-11-30")
             .env("NO_COLOR", "1")
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
