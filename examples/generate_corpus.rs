@@ -1,7 +1,10 @@
 //! Writes a deterministic benchmark site of N documents of every kind, built from the demo
 //! site's documents (which meet every rule), so that `check` and `build` do their full work.
 //!
-//! Usage: `cargo run --release --example generate_corpus -- N DIR`
+//! Usage: `cargo run --release --example generate_corpus -- [--regime icb-2022] N DIR`
+//!
+//! With `--regime icb-2022` the site is built from the ICB starter (`starters/icb-2022/`) and
+//! its documents of every ICB kind instead (the archived CCG report is copied once, not cycled).
 //!
 //! DIR receives `site.toml`, the demo `content/` unchanged (so every internal link resolves and
 //! the site rules pass) and `content/generated/...`: N more documents, cycling through the
@@ -25,6 +28,31 @@ const SHAPES: &[(&str, &str, usize)] = &[
         3,
     ),
     ("content/constitution.md", "constitutions", 1),
+    ("content/register-of-interests.md", "registers", 1),
+    ("content/gifts-and-hospitality-register.md", "registers", 1),
+    ("content/procurement-register.md", "registers", 1),
+    ("content/about-us.md", "pages", 2),
+];
+
+/// The ICB starter's documents, as `SHAPES` for `--regime icb-2022`.
+const ICB_SHAPES: &[(&str, &str, usize)] = &[
+    ("content/annual-reports/2025-26.md", "annual-reports", 5),
+    (
+        "content/joint-forward-plans/2026-27.md",
+        "joint-forward-plans",
+        3,
+    ),
+    (
+        "content/capital-resource-plans/2026-27.md",
+        "capital-resource-plans",
+        2,
+    ),
+    (
+        "content/you-said-we-did/joint-forward-plan-2026.md",
+        "you-said-we-did",
+        3,
+    ),
+    ("content/constitution.md", "constitutions", 2),
     ("content/register-of-interests.md", "registers", 1),
     ("content/gifts-and-hospitality-register.md", "registers", 1),
     ("content/procurement-register.md", "registers", 1),
@@ -71,18 +99,29 @@ impl Rng {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1);
-    let usage = "usage: generate_corpus N DIR";
+    let mut args = std::env::args().skip(1).peekable();
+    let usage = "usage: generate_corpus [--regime icb-2022] N DIR";
+    let regime = match args.peek().map(String::as_str) {
+        Some("--regime") => args.nth(1).ok_or(usage)?,
+        _ => "ccg-2013".to_string(),
+    };
     let n: usize = args.next().ok_or(usage)?.parse()?;
     let dir = PathBuf::from(args.next().ok_or(usage)?);
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let (repo, shapes) = match regime.as_str() {
+        "ccg-2013" => (PathBuf::from(env!("CARGO_MANIFEST_DIR")), SHAPES),
+        "icb-2022" => (
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("starters/icb-2022"),
+            ICB_SHAPES,
+        ),
+        _ => return Err(format!("unknown regime {regime}; {usage}").into()),
+    };
     if dir.exists() {
         std::fs::remove_dir_all(&dir)?;
     }
     copy_tree(&repo.join("content"), &dir.join("content"))?;
     std::fs::copy(repo.join("site.toml"), dir.join("site.toml"))?;
 
-    let sources: Vec<(String, &str, usize)> = SHAPES
+    let sources: Vec<(String, &str, usize)> = shapes
         .iter()
         .map(|(p, folder, w)| Ok((std::fs::read_to_string(repo.join(p))?, *folder, *w)))
         .collect::<Result<_, std::io::Error>>()?;
@@ -102,7 +141,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::fs::write(&out, vary(text, i, &mut rng))?;
     }
     println!(
-        "wrote {n} generated documents (+ the demo site) into {}",
+        "wrote {n} generated documents (+ the {regime} starter site) into {}",
         dir.display()
     );
     Ok(())
