@@ -34,7 +34,7 @@ pub fn minify(html: &[u8]) -> Vec<u8> {
     let too_deep = std::str::from_utf8(html).map_or(true, |text| {
         crate::content::markdown::html_nesting_depth(text) > MAX_MINIFY_DEPTH
     });
-    if too_deep {
+    if too_deep || has_misnamed_raw_text_end_tag(html) {
         return html.to_vec();
     }
     let mut cfg = minify_html::Cfg::new();
@@ -42,9 +42,30 @@ pub fn minify(html: &[u8]) -> Vec<u8> {
     cfg.keep_html_and_head_opening_tags = true;
     cfg.minify_css = true;
     cfg.minify_js = false;
-    // minify-html asserts on some malformed raw HTML (a `</scriptX ...>` end tag inside a script,
-    // found by fuzzing with `raw_html = "allow"`); such a page is written as rendered instead.
+    // A third-party parser on user HTML: should it panic on something not caught above, the
+    // page is written as rendered instead of stopping the build.
     std::panic::catch_unwind(|| minify_html::minify(html, &cfg)).unwrap_or_else(|_| html.to_vec())
+}
+
+/// Whether `html` has an end tag that starts like a raw-text element's but names another
+/// (`</scriptX`, `</style-`): minify-html 0.18 ends the element there and then asserts that
+/// the names agree (found by fuzzing raw HTML allowed through with `raw_html = "allow"`).
+fn has_misnamed_raw_text_end_tag(html: &[u8]) -> bool {
+    const RAW_TEXT: [&[u8]; 4] = [b"script", b"style", b"textarea", b"title"];
+    html.windows(2)
+        .enumerate()
+        .filter(|(_, pair)| pair == b"</")
+        .any(|(at, _)| {
+            let rest = &html[at + 2..];
+            RAW_TEXT.iter().any(|name| {
+                rest.len() > name.len()
+                    && rest[..name.len()].eq_ignore_ascii_case(name)
+                    && !matches!(
+                        rest[name.len()],
+                        b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c'
+                    )
+            })
+        })
 }
 
 /// Reads the site's own `static/` folder: files copied as they are.
@@ -294,6 +315,32 @@ fn build_is_running(pid: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn misnamed_raw_text_end_tags_are_not_given_to_the_minifier() {
+        for html in [
+            "<script>x(1)</scriptG a>",
+            "<SCRIPT>x</Script-\n>",
+            "<style>p{}</stylex>",
+            "<textarea></textarea2>",
+        ] {
+            assert!(has_misnamed_raw_text_end_tag(html.as_bytes()), "{html}");
+            assert_eq!(minify(html.as_bytes()), html.as_bytes(), "{html}");
+        }
+        for html in [
+            "<script>x(1)</script>",
+            "<script>x</SCRIPT >",
+            "<p>a</p></sc",
+            "<title>t</title\n>",
+            "</scrip",
+        ] {
+            assert!(!has_misnamed_raw_text_end_tag(html.as_bytes()), "{html}");
+        }
+        assert_eq!(
+            minify(b"<p>a  b</p>  <script>x</script>"),
+            b"<p>a b</p><script>x</script>"
+        );
+    }
 
     #[test]
     fn deep_pages_are_written_unminified_without_overflowing() {
