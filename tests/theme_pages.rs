@@ -55,3 +55,43 @@ fn a_kind_with_one_document_has_a_singular_listing_title() {
         "the breadcrumb names the listing as its title says"
     );
 }
+
+/// Every `.html` page under `dir`, as (path, text).
+fn pages(dir: &std::path::Path) -> Vec<(String, String)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| {
+            let text = std::fs::read_to_string(e.path()).expect("read a page");
+            (e.path().display().to_string(), text)
+        })
+        .collect()
+}
+
+#[test]
+fn every_table_scrolls_in_a_focusable_region_with_a_name() {
+    let (_site, out) = built_demo();
+    let mut body_tables = 0;
+    for (path, html) in pages(&out) {
+        for (at, _) in html.match_indices("<table") {
+            let before = html[..at].trim_end();
+            let region_start = before.rfind("<div").expect("a region before the table");
+            let region = &before[region_start..];
+            assert!(
+                region.ends_with("tabindex=0>") || region.ends_with("tabindex=\"0\">"),
+                "{path}: a table outside a focusable region: {region}"
+            );
+            assert!(region.contains("table-region") && region.contains("role=region"));
+            assert!(
+                region.contains("aria-label") || region.contains("aria-labelledby"),
+                "{path}: the region has no name: {region}"
+            );
+            body_tables += usize::from(region.contains("aria-label=\"Table "));
+        }
+    }
+    assert!(
+        body_tables >= 3,
+        "the demo's Markdown tables are wrapped ({body_tables})"
+    );
+}

@@ -175,6 +175,8 @@ pub fn parse_body(
     let mut head_has_text = false;
     // Word counts per outline entry, only of text outside headings.
     let mut section_words: Vec<u32> = Vec::new();
+    // Each Markdown table's label: the heading it sits under.
+    let mut table_labels: Vec<String> = Vec::new();
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match &event {
@@ -262,6 +264,12 @@ pub fn parse_body(
             }
             Event::Start(Tag::Table(_)) => {
                 let (line, _) = index.locate(body, range.start);
+                if html == BodyHtml::Render {
+                    table_labels.push(table_label(
+                        table_labels.len() + 1,
+                        out.outline.last().map(|h| h.text.as_str()),
+                    ));
+                }
                 out.tables.push(TableInfo {
                     line,
                     has_header: false,
@@ -333,7 +341,12 @@ pub fn parse_body(
     }
 
     if html == BodyHtml::Render {
-        out.html = body_html(events, raw_html, out.has_raw_html, body.len());
+        let rendered = body_html(events, raw_html, out.has_raw_html, body.len());
+        out.html = if table_labels.is_empty() {
+            rendered
+        } else {
+            wrap_tables(&rendered, &table_labels)
+        };
     }
     out
 }
@@ -356,6 +369,86 @@ fn body_html(
         html = sanitize(&html);
     }
     html
+}
+
+/// The accessible name of a body's table `n` (1-based): "Table 2: Spending by area", after the
+/// heading it sits under.
+fn table_label(n: usize, heading: Option<&str>) -> String {
+    match heading {
+        Some(h) if !h.is_empty() => format!("Table {n}: {h}"),
+        _ => format!("Table {n}"),
+    }
+}
+
+/// Wraps each outermost `<table>` of a rendered body in a focusable region that scrolls
+/// sideways (`<div class="table-region" role="region" aria-label=.. tabindex="0">`), so that a
+/// wide table neither widens the page nor is out of reach of a keyboard. Runs after the
+/// sanitiser, which would strip the region's attributes. The `n`th table gets `labels[n]`, or a
+/// numbered label if raw HTML added tables.
+fn wrap_tables(html: &str, labels: &[String]) -> String {
+    const OPEN: &str = "<table";
+    const CLOSE: &str = "</table>";
+    let mut out = String::with_capacity(html.len() + labels.len() * 96);
+    let (mut depth, mut count, mut rest) = (0usize, 0usize, html);
+    loop {
+        let open = find_table_start(rest);
+        let close = if depth > 0 { rest.find(CLOSE) } else { None };
+        match (open, close) {
+            (Some(o), c) if c.is_none_or(|c| o < c) => {
+                out.push_str(&rest[..o]);
+                if depth == 0 {
+                    count += 1;
+                    let label = labels
+                        .get(count - 1)
+                        .cloned()
+                        .unwrap_or_else(|| table_label(count, None));
+                    out.push_str(&format!(
+                        "<div class=\"table-region\" role=\"region\" aria-label=\"{}\" tabindex=\"0\">",
+                        escape_attribute(&label)
+                    ));
+                }
+                depth += 1;
+                out.push_str(OPEN);
+                rest = &rest[o + OPEN.len()..];
+            }
+            (_, Some(c)) => {
+                out.push_str(&rest[..c + CLOSE.len()]);
+                depth -= 1;
+                if depth == 0 {
+                    out.push_str("</div>");
+                }
+                rest = &rest[c + CLOSE.len()..];
+            }
+            _ => break,
+        }
+    }
+    out.push_str(rest);
+    if depth > 0 {
+        out.push_str("</div>");
+    }
+    out
+}
+
+/// Where the first `<table>` start tag of `html` begins (not `<tablex>`).
+fn find_table_start(html: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(at) = html[from..].find("<table") {
+        let start = from + at;
+        let next = html.as_bytes().get(start + "<table".len());
+        if matches!(next, Some(b'>' | b' ' | b'\t' | b'\n' | b'/')) {
+            return Some(start);
+        }
+        from = start + 1;
+    }
+    None
+}
+
+/// `text` made safe inside a double-quoted attribute.
+fn escape_attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// How deeply Markdown elements (block quotes, lists, emphasis...) may nest in the HTML of a
@@ -931,5 +1024,43 @@ mod tests {
         assert_eq!(r.images[0].alt, "");
         assert_eq!(r.images[0].line, 3);
         assert!(r.tables[0].has_header);
+    }
+
+    #[test]
+    fn tables_sit_in_a_focusable_region_named_after_their_heading() {
+        let body = "## Costs & spend > 1m\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n| C |\n|---|\n| 3 |\n\n```\n<table>\n```\n";
+        for policy in [
+            RawHtmlPolicy::Sanitize,
+            RawHtmlPolicy::Escape,
+            RawHtmlPolicy::Allow,
+        ] {
+            let html = render(body, 1, policy).html;
+            assert!(html.contains(
+                "<div class=\"table-region\" role=\"region\" aria-label=\"Table 1: Costs &amp; spend &gt; 1m\" tabindex=\"0\"><table>"
+            ), "{html}");
+            assert!(html.contains("aria-label=\"Table 2: Costs &amp; spend &gt; 1m\""));
+            assert_eq!(
+                html.matches("table-region").count(),
+                2,
+                "code is not wrapped: {html}"
+            );
+            assert_eq!(html.matches("</table></div>").count(), 2);
+        }
+    }
+
+    #[test]
+    fn raw_html_tables_are_wrapped_once_and_stray_tags_left_alone() {
+        let labels = vec!["Table 1: X".to_string()];
+        let html = "<tablex><table class=\"a\"><tr><td><table><tr><td>1</td></tr></table></td></tr></table></table><p>after</p>";
+        let wrapped = wrap_tables(html, &labels);
+        assert_eq!(
+            wrapped,
+            "<tablex><div class=\"table-region\" role=\"region\" aria-label=\"Table 1: X\" tabindex=\"0\"><table class=\"a\"><tr><td><table><tr><td>1</td></tr></table></td></tr></table></div></table><p>after</p>"
+        );
+        let unclosed = wrap_tables("<table><tr><td>1", &[]);
+        assert_eq!(
+            unclosed,
+            "<div class=\"table-region\" role=\"region\" aria-label=\"Table 1\" tabindex=\"0\"><table><tr><td>1</div>"
+        );
     }
 }
