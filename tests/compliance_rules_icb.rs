@@ -17,7 +17,7 @@ use std::path::Path;
 use ccg_site::compliance::pack::{pack_for, CheckKind, Rule, Scope};
 use ccg_site::compliance::{check_site, DutyStatus};
 use ccg_site::content::{load_site, Kind, LoadOptions};
-use common::rule_edits::{apply, json_check, Break, Break::*};
+use common::rule_edits::{apply, json_check, par_map, Break, Break::*};
 use common::*;
 
 const CONSTITUTION: &str = "content/constitution.md";
@@ -555,13 +555,13 @@ fn run_case(c: &Case, rule: &Rule) -> Option<String> {
 #[test]
 fn each_rule_fails_with_its_id_file_and_line() {
     let rules = icb_rules();
-    let problems: Vec<String> = cases()
-        .iter()
-        .filter_map(|c| {
-            let rule = rules.iter().find(|r| r.id() == c.rule)?;
-            run_case(c, rule)
-        })
-        .collect();
+    let problems: Vec<String> = par_map(&cases(), |c| {
+        let rule = rules.iter().find(|r| r.id() == c.rule)?;
+        run_case(c, rule)
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     assert!(
         problems.is_empty(),
         "{} problems:\n{}",

@@ -333,6 +333,31 @@ fn a_waiver_of_a_superseded_id_carries_over_with_a_warning() {
         .lines()
         .count();
     assert_eq!(warned[0]["line"], lines - 1, "{json:#}");
+    let sarif = ccg_site(&[
+        "check",
+        "--site",
+        site.path().to_str().expect("utf-8"),
+        "--format",
+        "sarif",
+    ]);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("SARIF is JSON");
+    let described = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .and_then(|rules| {
+            rules
+                .iter()
+                .find(|r| r["id"] == "config.superseded-rule-id")
+        })
+        .map(|r| {
+            r["shortDescription"]["text"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        });
+    assert!(
+        described.is_some_and(|d| d.starts_with("Name the rule ids")),
+        "{sarif:#}"
+    );
 }
 
 #[test]

@@ -445,7 +445,7 @@ fn carried_entry_warnings(site: &Site) -> Vec<Diagnostic> {
                     e.old_id,
                     config.regime.get_ref()
                 ),
-                citation: "STATUTORY-ICB.md: waivers and severity changes".to_string(),
+                citation: policy::SUPERSEDED_ID_CITATION.to_string(),
                 help: format!(
                     "name {new_ids} instead; keep an entry for `{}` only if archived CCG documents on the site need it",
                     e.old_id

@@ -192,6 +192,12 @@ pub struct CarriedEntry {
 /// The id of the warning `check` gives for a [`CarriedEntry`].
 pub const SUPERSEDED_ID_RULE: &str = "config.superseded-rule-id";
 
+/// What the [`SUPERSEDED_ID_RULE`] warning asks, for reports that describe their rules.
+pub const SUPERSEDED_ID_EXPLANATION: &str = "Name the rule ids of the site's regime in site.toml: an entry naming a ccg-2013 id that an icb-2022 rule replaces applies to the new rule too, but should name it.";
+
+/// Where the carry-over of [`SUPERSEDED_ID_RULE`] is specified.
+pub const SUPERSEDED_ID_CITATION: &str = "STATUTORY-ICB.md: waivers and severity changes";
+
 /// Every severity and waiver entry of `site.toml` that names a ccg-2013 id superseded under the
 /// site's regime.
 pub fn carried_entries(config: &ComplianceConfig, source: &str) -> Vec<CarriedEntry> {

@@ -248,6 +248,13 @@ fn rule_text(id: &str) -> (String, String, bool) {
     if let Some(l) = LINTS.iter().find(|l| l.id == id) {
         return (l.explanation.to_string(), l.citation.to_string(), true);
     }
+    if id == super::policy::SUPERSEDED_ID_RULE {
+        return (
+            super::policy::SUPERSEDED_ID_EXPLANATION.to_string(),
+            super::policy::SUPERSEDED_ID_CITATION.to_string(),
+            true,
+        );
+    }
     super::pack::packs()
         .ok()
         .and_then(|ps| ps.into_iter().find_map(|p| p.rule(id)))

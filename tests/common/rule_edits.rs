@@ -208,3 +208,23 @@ pub fn json_check(site: &Path) -> (i32, serde_json::Value) {
         .unwrap_or_else(|e| panic!("check printed no JSON ({e}):\n{}", run.all()));
     (run.code, json)
 }
+
+/// `f` over every item, on a few threads (each case runs the binary on its own copy of a site,
+/// so they are independent); results in the order of `items`.
+pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(2, 4);
+    let chunk = items.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a case thread panicked"))
+            .collect()
+    })
+}
