@@ -95,3 +95,41 @@ fn every_table_scrolls_in_a_focusable_region_with_a_name() {
         "the demo's Markdown tables are wrapped ({body_tables})"
     );
 }
+
+#[test]
+fn an_icb_site_speaks_of_its_board_and_introduces_its_plans() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let site = dir.path().join("icb");
+    let init = ccg_site(&["init", "--regime", "icb-2022", site.to_str().unwrap()]);
+    assert_eq!(init.code, 0, "{}", init.all());
+    let out = site.join("public");
+    let build = ccg_site(&[
+        "build",
+        "--site",
+        site.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(build.code, 0, "{}", build.all());
+    let plans = read(&out, "joint-forward-plans/index.html");
+    assert!(
+        plans.contains("we and our partner NHS trusts publish our plan for the next five years")
+    );
+    let capital = read(&out, "capital-resource-plans/index.html");
+    assert!(capital.contains("plan to spend capital"));
+    assert!(read(&out, "constitutions/index.html").contains("who sits on our board"));
+    assert!(read(&out, "gifts-and-hospitality-registers/index.html")
+        .contains("our staff and board members"));
+    let register = read(&out, "register-of-interests/index.html");
+    assert!(register.contains("board members, committees, staff, staff who take part in decisions"));
+    // The theme's own words (not the documents', nor the archived CCG report's duties).
+    for (path, html) in pages(&out) {
+        let theme_page = !path.contains("/compliance/") && !html.contains("notice--archived");
+        let main = html.split("<main").nth(1).unwrap_or("");
+        let own_words = main.split("class=prose").next().unwrap_or(main);
+        assert!(
+            !(theme_page && own_words.contains("governing body")),
+            "{path} speaks of a governing body"
+        );
+    }
+}
