@@ -120,6 +120,12 @@ fn an_icb_site_speaks_of_its_board_and_introduces_its_plans() {
     assert!(read(&out, "constitutions/index.html").contains("who sits on our board"));
     assert!(read(&out, "gifts-and-hospitality-registers/index.html")
         .contains("our staff and board members"));
+    let reports = read(&out, "annual-reports/index.html");
+    assert_eq!(
+        reports.matches("Predecessor body's document").count(),
+        1,
+        "the CCG's 2021/22 report is marked in the listing, the ICB's own is not"
+    );
     let register = read(&out, "register-of-interests/index.html");
     assert!(register.contains("board members, committees, staff, staff who take part in decisions"));
     // The theme's own words (not the documents', nor the archived CCG report's duties).

@@ -60,6 +60,7 @@ pub fn summary_of(doc: &Document) -> Value {
         "summary": doc.summary,
         "published": date_str(doc.published),
         "period": period_of(doc),
+        "regime": doc.regime,
     })
 }
 
