@@ -139,3 +139,44 @@ fn an_icb_site_speaks_of_its_board_and_introduces_its_plans() {
         );
     }
 }
+
+#[test]
+fn a_significant_revision_says_what_the_law_asked_of_that_plan() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let site = dir.path().join("icb");
+    let init = ccg_site(&["init", "--regime", "icb-2022", site.to_str().unwrap()]);
+    assert_eq!(init.code, 0, "{}", init.all());
+    for plan in [
+        "joint-forward-plans/2026-27.md",
+        "capital-resource-plans/2026-27.md",
+    ] {
+        let path = site.join("content").join(plan);
+        let text = std::fs::read_to_string(&path).expect("read the plan");
+        let revised = text.replacen(
+            "[plan.revision]\nrevised = false\n",
+            "[plan.revision]\nrevised = true\nsignificant = true\ndate = 2026-06-30\n",
+            1,
+        );
+        assert_ne!(revised, text, "{plan} has an unrevised [plan.revision]");
+        std::fs::write(&path, revised).expect("write the plan");
+    }
+    let out = site.join("public");
+    let build = ccg_site(&[
+        "build",
+        "--site",
+        site.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(build.code, 0, "{}", build.all());
+    let jfp = read(&out, "joint-forward-plans/2026-27/index.html");
+    let capital = read(&out, "capital-resource-plans/2026-27/index.html");
+    for page in [&jfp, &capital] {
+        assert!(page.contains("significantly revised on 30 June 2026"));
+    }
+    assert!(jfp.contains("we consulted again and each Health and Wellbeing Board gave its opinion"));
+    assert!(
+        !capital.contains("consulted again"),
+        "the law asks no fresh consultation of a capital plan"
+    );
+}
