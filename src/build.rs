@@ -8,8 +8,8 @@ use time::Date;
 use crate::compliance::{check_site, Report};
 use crate::content::{load_site, LoadOptions, Site};
 use crate::error::{ErrorKind, Result, SiteError};
-use crate::output::{site_static_files, write_site, OutputFile};
-use crate::render::{render_site, Theme};
+use crate::output::{site_static_files, OutputFile, Staging};
+use crate::render::{render_site, render_site_to, Theme};
 
 /// What `build` is asked to do.
 #[derive(Debug, Clone)]
@@ -94,8 +94,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     if report.blocks_publication(site.config.config.compliance.deny_warnings) {
         return Ok(BuildOutcome::Refused(report));
     }
-    let files = render_in_memory(&site, &report, options.today)?;
-    timings.lap("render");
+    let theme = Theme::load(&site.root, site.config.config.theme.as_deref())?;
+    let site_static = site_static_files(&site.root)?;
     let out = output_dir(&options.site_dir, options.output_dir.as_deref());
     let site_inside_output = match (out.canonicalize(), options.site_dir.canonicalize()) {
         (Ok(out), Ok(site)) => site.starts_with(out),
@@ -113,18 +113,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
         .with_help("choose an output folder inside or beside the site, e.g. --output public")
         .into());
     }
-    let stats = write_site(&files, &out)?;
-    timings.lap("write");
+    // Each file is written as soon as it is rendered: the build holds the site's documents
+    // and a page per core, not every page of the site at once.
+    let staging = Staging::begin(&out)?;
+    render_site_to(&site, &report, &theme, options.today, &|f| staging.put(&f))?;
+    site_static.iter().try_for_each(|f| staging.put(f))?;
+    timings.lap("render and write");
+    let stats = staging.finish()?;
+    timings.lap("swap");
     timings.print();
-    Ok(BuildOutcome::Built(BuildReport {
+    let report = BuildReport {
         documents: site.documents.len(),
-        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        pages: stats.pages,
         files: stats.files,
         bytes: stats.bytes,
         check: report,
         output_dir: out,
         elapsed: start.elapsed(),
-    }))
+    };
+    Ok(BuildOutcome::Built(report))
 }
 
 /// Time per pipeline stage, printed to stderr when `CCG_SITE_TIMINGS` is set (for profiling).

@@ -18,7 +18,8 @@ pub mod policy;
 pub mod printer;
 pub mod scaffold;
 
-use std::path::PathBuf;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -192,22 +193,33 @@ pub fn check_site(site: &Site, today: Date) -> Report {
         Err(e) => return broken_pack_report(site, &regime, &e.to_string()),
     };
     let targets = LinkTargets::of_site(site);
-    let checked: Vec<Checked> = site
+    let checked: Vec<DocumentCheck> = site
         .documents
         .par_iter()
         .map(|doc| check_document(site, doc, site_pack, &targets, today))
         .collect();
+    assemble_report(site, site_pack, checked, today)
+}
+
+/// The report of a site from its documents' checks (in the order of `site.documents`): the
+/// site rules, the waivers and the sorting are applied here.
+fn assemble_report(
+    site: &Site,
+    site_pack: &Pack,
+    checked: Vec<DocumentCheck>,
+    today: Date,
+) -> Report {
     let mut report = Report {
         documents: site.documents.len(),
-        regime: regime.clone(),
+        regime: site.config.config.compliance.regime.get_ref().clone(),
         raw_html: site.config.config.markdown.raw_html.as_str().to_string(),
         ..Report::default()
     };
     let mut hits = Vec::with_capacity(checked.len());
-    for (doc, (duties, diagnostics, doc_hits)) in site.documents.iter().zip(checked) {
-        report.outcomes.push(duties);
-        report.diagnostics.extend(diagnostics);
-        hits.push((doc, doc_hits));
+    for (doc, checked) in site.documents.iter().zip(checked) {
+        report.outcomes.push(checked.duties);
+        report.diagnostics.extend(checked.diagnostics);
+        hits.push((doc, checked.hits));
     }
     let (site_duties, site_diagnostics) = check_site_rules(site, site_pack, hits, today);
     report.site_duties = site_duties;
@@ -291,8 +303,77 @@ fn duty(site: &Site, rule: &Rule, status: DutyStatus, section: Option<(&str, Str
     }
 }
 
-/// One document's duties, findings and the site rules its text speaks to.
-type Checked = (DocumentDuties, Vec<Diagnostic>, SiteKeywordHits);
+/// One document's check: its duties, its findings and the site rules its text speaks to.
+#[derive(Debug, Clone)]
+pub struct DocumentCheck {
+    duties: DocumentDuties,
+    diagnostics: Vec<Diagnostic>,
+    hits: SiteKeywordHits,
+}
+
+/// The checks of a site's documents, kept by `serve` between edits: an edit re-checks the
+/// documents it changed (and those linking to an anchor in another page, which the change may
+/// have moved), and the site rules; every other document keeps its last check.
+#[derive(Debug, Default)]
+pub struct CheckCache {
+    by_path: HashMap<PathBuf, DocumentCheck>,
+}
+
+impl CheckCache {
+    /// An empty cache: the first check checks every document.
+    pub fn new() -> Self {
+        CheckCache::default()
+    }
+
+    /// Checks `site`, re-checking the documents in `changed`, those never checked and those
+    /// linking to another page's anchor. The report is the one [`check_site`] gives.
+    pub fn check(&mut self, site: &Site, changed: &BTreeSet<PathBuf>, today: Date) -> Report {
+        let regime = site.config.config.compliance.regime.get_ref().clone();
+        let site_pack = match pack_for(&regime) {
+            Ok(p) => p,
+            Err(e) => return broken_pack_report(site, &regime, &e.to_string()),
+        };
+        let stale = |doc: &Document| {
+            changed.contains(&doc.path)
+                || !self.by_path.contains_key(&doc.path)
+                || links_to_another_page_anchor(doc)
+        };
+        let to_check: Vec<&Document> = site.documents.iter().filter(|d| stale(d)).collect();
+        if !to_check.is_empty() {
+            let targets = LinkTargets::of_site(site);
+            let fresh: Vec<DocumentCheck> = to_check
+                .par_iter()
+                .map(|doc| check_document(site, doc, site_pack, &targets, today))
+                .collect();
+            for (doc, check) in to_check.iter().zip(fresh) {
+                self.by_path.insert(doc.path.clone(), check);
+            }
+        }
+        let present: HashSet<&Path> = site.documents.iter().map(|d| d.path.as_path()).collect();
+        self.by_path
+            .retain(|path, _| present.contains(path.as_path()));
+        let checked = site
+            .documents
+            .iter()
+            .filter_map(|d| self.by_path.get(&d.path).cloned())
+            .collect();
+        assemble_report(site, site_pack, checked, today)
+    }
+
+    /// Forgets every check (after a change to `site.toml` or the theme).
+    pub fn clear(&mut self) {
+        self.by_path.clear();
+    }
+}
+
+/// Whether a document links to an anchor of another page (`/plan/#finance`), whose headings an
+/// edit elsewhere may have changed.
+fn links_to_another_page_anchor(doc: &Document) -> bool {
+    doc.body
+        .links
+        .iter()
+        .any(|l| l.href.contains('#') && !l.href.starts_with('#'))
+}
 
 fn check_document(
     site: &Site,
@@ -300,7 +381,7 @@ fn check_document(
     site_pack: &Pack,
     targets: &LinkTargets,
     today: Date,
-) -> Checked {
+) -> DocumentCheck {
     let pack = pack_of(doc, site_pack);
     let archived = (pack.regime() != site_pack.regime()).then(|| pack.regime());
     let view = DocView::new(doc);
@@ -352,7 +433,11 @@ fn check_document(
         duties,
     };
     let hits = SiteKeywordHits::of_text(site_pack, &view.text);
-    (duties, diagnostics, hits)
+    DocumentCheck {
+        duties,
+        diagnostics,
+        hits,
+    }
 }
 
 /// Whether the site's theme links every page to the accessibility statement: the default
@@ -514,4 +599,36 @@ pub fn page_context(site: &Site, report: &Report) -> serde_json::Value {
         "waivers": report.waivers,
         "raw_html_policy": site.config.config.markdown.raw_html.as_str(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{load_site, LoadOptions};
+
+    #[test]
+    fn a_cached_check_reports_what_a_full_check_reports() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut site = load_site(root, LoadOptions::default()).expect("the demo site loads");
+        let today = time::macros::date!(2026 - 11 - 30);
+        let json = |r: &Report| serde_json::to_value(r).expect("a report is JSON");
+        let mut cache = CheckCache::new();
+        let first = cache.check(&site, &BTreeSet::new(), today);
+        assert_eq!(json(&first), json(&check_site(&site, today)));
+        // An edit that breaks a duty: only that document is checked again, and it shows.
+        let report = site
+            .documents
+            .iter_mut()
+            .find(|d| d.kind == Kind::AnnualReport)
+            .expect("the demo has an annual report");
+        report.body.outline.clear();
+        let edited = BTreeSet::from([report.path.clone()]);
+        let second = cache.check(&site, &edited, today);
+        assert!(second.errors() > first.errors());
+        assert_eq!(json(&second), json(&check_site(&site, today)));
+        // A document that went away is forgotten.
+        site.documents.retain(|d| !edited.contains(&d.path));
+        let third = cache.check(&site, &BTreeSet::new(), today);
+        assert_eq!(json(&third), json(&check_site(&site, today)));
+    }
 }

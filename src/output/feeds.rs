@@ -8,8 +8,18 @@ use crate::render::context::{csv_url, SiteContext};
 
 /// The sitemap, the feed and every register's CSV.
 pub fn generated_files(site: &Site, ctx: &SiteContext) -> Vec<OutputFile> {
+    generated_files_of(site, ctx, |_| true)
+}
+
+/// The sitemap, the feed and the CSVs of the registers `include` selects (`serve` makes only
+/// the edited registers' again).
+pub fn generated_files_of(
+    site: &Site,
+    ctx: &SiteContext,
+    include: impl Fn(&Document) -> bool,
+) -> Vec<OutputFile> {
     let mut files = vec![sitemap(site, ctx), atom(site, ctx)];
-    for doc in &site.documents {
+    for doc in site.documents.iter().filter(|d| include(d)) {
         if let (Some(url), Some(rows)) = (csv_url(doc), doc.kind.register_rows()) {
             files.push(OutputFile {
                 path: url.trim_start_matches('/').to_string(),

@@ -6,8 +6,9 @@
 
 pub mod feeds;
 
-use std::collections::BTreeSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -108,95 +109,174 @@ fn safe_relative(path: &str) -> bool {
 /// What writing the output did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteStats {
-    /// Files written.
+    /// Files in the output.
     pub files: usize,
-    /// Bytes written.
+    /// Of which HTML pages.
+    pub pages: usize,
+    /// Files whose bytes were the same as the previous build's: linked, not written again.
+    pub unchanged: usize,
+    /// Bytes in the output.
     pub bytes: u64,
 }
 
 /// Writes `files` into `out_dir` atomically: into a temporary folder beside it, then swapped in.
 pub fn write_site(files: &[OutputFile], out_dir: &Path) -> Result<WriteStats> {
-    let write_err = |path: &Path, e: std::io::Error| {
-        SiteError::new(ErrorKind::Write, format!("cannot write {}: {e}", path.display()))
-            .in_file(path)
-            .with_help("check that the output folder's parent exists and is writable, or choose another with --output")
-    };
-    if out_dir.exists() && !out_dir.is_dir() {
-        return Err(SiteError::new(
-            ErrorKind::Write,
-            format!("{} exists and is not a folder", out_dir.display()),
-        )
-        .in_file(out_dir)
-        .with_help("remove it or choose another output folder with --output")
-        .into());
+    if let Some(f) = files.iter().find(|f| !safe_relative(&f.path)) {
+        return Err(unsafe_path(&f.path).into());
     }
-    let name = out_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| {
-            SiteError::new(ErrorKind::Write, "the output folder has no name").in_file(out_dir)
-        })?;
-    let parent = match out_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| write_err(&parent, e))?;
-    recover_interrupted(&parent, &name, out_dir);
-    refuse_foreign_folder(out_dir)?;
-
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    std::fs::create_dir(&tmp).map_err(|e| write_err(&tmp, e))?;
-
-    let result = fill(&tmp, files).and_then(|stats| {
-        swap_in(&tmp, out_dir, &old).map_err(|e| write_err(out_dir, e))?;
-        Ok(stats)
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    result
+    let staging = Staging::begin(out_dir)?;
+    files.par_iter().try_for_each(|f| staging.put(f))?;
+    staging.finish()
 }
 
-fn fill(tmp: &Path, files: &[OutputFile]) -> Result<WriteStats> {
-    let mut dirs = BTreeSet::new();
-    for f in files {
-        if !safe_relative(&f.path) {
+fn unsafe_path(path: &str) -> SiteError {
+    SiteError::new(
+        ErrorKind::UnsafePath,
+        format!("refusing to write `{path}` outside the output folder"),
+    )
+}
+
+fn write_error(path: &Path, e: &std::io::Error) -> SiteError {
+    SiteError::new(ErrorKind::Write, format!("cannot write {}: {e}", path.display()))
+        .in_file(path)
+        .with_help("check that the output folder's parent exists and is writable, or choose another with --output")
+}
+
+/// A build's output while it is written: files go into a temporary folder beside the output
+/// folder as soon as each is made, and [`Staging::finish`] swaps the folder in. A file whose
+/// bytes equal the previous build's is hard-linked from it instead of written again, so an
+/// unchanged page keeps its inode and modification time. Dropped unfinished (an error, a failed
+/// page), the temporary folder is removed and the previous output stays as it was.
+#[derive(Debug)]
+pub struct Staging {
+    tmp: PathBuf,
+    out_dir: PathBuf,
+    old: PathBuf,
+    /// The previous build, to compare with, if there is one.
+    previous: Option<PathBuf>,
+    files: AtomicUsize,
+    pages: AtomicUsize,
+    unchanged: AtomicUsize,
+    bytes: AtomicU64,
+    finished: bool,
+}
+
+impl Staging {
+    /// Prepares to write into `out_dir`: cleans up after killed builds, refuses a folder that is
+    /// not a built site, and creates the temporary folder.
+    pub fn begin(out_dir: &Path) -> Result<Staging> {
+        if out_dir.exists() && !out_dir.is_dir() {
             return Err(SiteError::new(
-                ErrorKind::UnsafePath,
-                format!("refusing to write `{}` outside the output folder", f.path),
+                ErrorKind::Write,
+                format!("{} exists and is not a folder", out_dir.display()),
             )
+            .in_file(out_dir)
+            .with_help("remove it or choose another output folder with --output")
             .into());
         }
-        if let Some((dir, _)) = f.path.rsplit_once('/') {
-            dirs.insert(dir);
+        let name = out_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| {
+                SiteError::new(ErrorKind::Write, "the output folder has no name").in_file(out_dir)
+            })?;
+        let parent = match out_dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| write_error(&parent, &e))?;
+        recover_interrupted(&parent, &name, out_dir);
+        refuse_foreign_folder(out_dir)?;
+        let pid = std::process::id();
+        let tmp = parent.join(format!(".{name}.tmp-{pid}"));
+        std::fs::create_dir(&tmp).map_err(|e| write_error(&tmp, &e))?;
+        Ok(Staging {
+            old: parent.join(format!(".{name}.old-{pid}")),
+            previous: out_dir.is_dir().then(|| out_dir.to_path_buf()),
+            out_dir: out_dir.to_path_buf(),
+            tmp,
+            files: AtomicUsize::new(0),
+            pages: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            finished: false,
+        })
+    }
+
+    /// Writes one file (or links the previous build's, when its bytes are the same). Safe to
+    /// call from many threads at once.
+    pub fn put(&self, file: &OutputFile) -> Result<(), SiteError> {
+        if !safe_relative(&file.path) {
+            return Err(unsafe_path(&file.path));
+        }
+        let target = self.tmp.join(&file.path);
+        let linked = self.previous.as_ref().is_some_and(|previous| {
+            let before = previous.join(&file.path);
+            same_bytes(&before, &file.bytes)
+                && creating_folders(&target, |t| std::fs::hard_link(&before, t)).is_ok()
+        });
+        if linked {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+        } else {
+            creating_folders(&target, |t| std::fs::write(t, &file.bytes))
+                .map_err(|e| write_error(&target, &e))?;
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if file.path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        self.bytes
+            .fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Swaps the finished output in for the previous one.
+    pub fn finish(mut self) -> Result<WriteStats> {
+        swap_in(&self.tmp, &self.out_dir, &self.old).map_err(|e| write_error(&self.out_dir, &e))?;
+        self.finished = true;
+        Ok(WriteStats {
+            files: self.files.load(Ordering::Relaxed),
+            pages: self.pages.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+        })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.tmp);
         }
     }
-    for dir in &dirs {
-        let p = tmp.join(dir);
-        std::fs::create_dir_all(&p).map_err(|e| {
-            SiteError::new(
-                ErrorKind::Write,
-                format!("cannot create {}: {e}", p.display()),
-            )
-            .in_file(&p)
-        })?;
+}
+
+/// Runs `make` on `path`, creating its folder first if it is missing (each page has its own
+/// folder, so most files need one; trying first saves a call for the others).
+fn creating_folders(
+    path: &Path,
+    make: impl Fn(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    match make(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(folder) = path.parent() {
+                std::fs::create_dir_all(folder)?;
+            }
+            make(path)
+        }
+        done => done,
     }
-    files.par_iter().try_for_each(|f| {
-        let p = tmp.join(&f.path);
-        std::fs::write(&p, &f.bytes).map_err(|e| {
-            SiteError::new(
-                ErrorKind::Write,
-                format!("cannot write {}: {e}", p.display()),
-            )
-            .in_file(&p)
-        })
-    })?;
-    Ok(WriteStats {
-        files: files.len(),
-        bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
-    })
+}
+
+/// Whether `path` is a regular file (not a link) holding exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    let same_size =
+        std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    if !same_size {
+        return false;
+    }
+    let mut old = Vec::with_capacity(bytes.len());
+    std::fs::File::open(path).is_ok_and(|mut f| f.read_to_end(&mut old).is_ok()) && old == bytes
 }
 
 /// Refuses to replace an existing folder that holds files but not a built site (`index.html`
@@ -439,6 +519,63 @@ mod tests {
         assert!(!safe_relative("../x"));
         assert!(!safe_relative("/etc/passwd"));
         assert!(!safe_relative("a//b"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_not_written_again() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let page = |path: &str, bytes: &[u8]| OutputFile {
+            path: path.into(),
+            bytes: bytes.to_vec(),
+        };
+        let first = vec![
+            page("index.html", b"home"),
+            page("sitemap.xml", b"map"),
+            page("a/index.html", b"one"),
+        ];
+        let stats = write_site(&first, &out).unwrap();
+        assert_eq!((stats.files, stats.pages, stats.unchanged), (3, 2, 0));
+        let inode = |p: &str| std::fs::metadata(out.join(p)).unwrap().ino();
+        let (home, a) = (inode("index.html"), inode("a/index.html"));
+        let second = vec![
+            page("index.html", b"home"),
+            page("sitemap.xml", b"map"),
+            page("a/index.html", b"two"),
+        ];
+        let stats = write_site(&second, &out).unwrap();
+        assert_eq!(stats.unchanged, 2);
+        assert_eq!(inode("index.html"), home, "same bytes: the same file");
+        assert_ne!(inode("a/index.html"), a, "new bytes: a new file");
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"two");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_failed_staging_leaves_the_previous_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let page = |path: &str, bytes: &[u8]| OutputFile {
+            path: path.into(),
+            bytes: bytes.to_vec(),
+        };
+        write_site(
+            &[page("index.html", b"home"), page("sitemap.xml", b"m")],
+            &out,
+        )
+        .unwrap();
+        let staging = Staging::begin(&out).unwrap();
+        staging.put(&page("index.html", b"new")).unwrap();
+        assert!(staging.put(&page("../escape.html", b"x")).is_err());
+        drop(staging);
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"home");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp left"
+        );
     }
 
     #[test]

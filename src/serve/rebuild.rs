@@ -21,7 +21,7 @@ use time::Date;
 
 use super::classify::RebuildPlan;
 use super::store::{SiteFiles, Snapshot};
-use crate::compliance::{check_site, Diagnostic, Report};
+use crate::compliance::{CheckCache, Diagnostic, Report};
 use crate::config::load_config;
 use crate::content::{
     check_urls, find_documents, read_document, Document, Kind, ReadOptions, Site,
@@ -97,6 +97,8 @@ pub struct Rebuilder {
     version: u64,
     /// The findings the current files were rendered with.
     report: Report,
+    /// Each document's last check, so that an edit re-checks only what it changed.
+    checks: CheckCache,
     /// The compliance page still shows an older version of the site.
     compliance_stale: bool,
     /// The last rebuild failed.
@@ -120,6 +122,7 @@ impl Rebuilder {
             findings: Arc::new(HashMap::new()),
             version: 0,
             report: Report::default(),
+            checks: CheckCache::new(),
             compliance_stale: false,
             failed: false,
         }
@@ -321,7 +324,11 @@ impl Rebuilder {
             });
         };
         Self::blocking_problems(loaded)?;
-        let report = check_site(&loaded.site, self.options.today);
+        // Which pages, files and anchors exist may have changed: check every document again.
+        self.checks.clear();
+        let report = self
+            .checks
+            .check(&loaded.site, &BTreeSet::new(), self.options.today);
         let pages = render_site(&loaded.site, &report, &loaded.theme, self.options.today)?;
         let files_rendered = pages.len();
         let mut files = SiteFiles::with_capacity(pages.len() + loaded.site_static.len());
@@ -350,11 +357,13 @@ impl Rebuilder {
         };
         Self::blocking_problems(loaded)?;
         let site = &loaded.site;
-        let report = check_site(site, self.options.today);
+        let report = self.checks.check(site, changed, self.options.today);
         let jobs = affected_jobs(site, changed);
         let ctx = SiteContext::new(site, self.options.today);
         let mut pages = render_pages(&jobs, site, &report, &loaded.theme, &ctx)?;
-        pages.extend(crate::output::feeds::generated_files(site, &ctx));
+        pages.extend(crate::output::feeds::generated_files_of(site, &ctx, |d| {
+            changed.contains(&d.path)
+        }));
         let files_rendered = pages.len();
         let findings = findings_by_page(site, &report);
         let mut changed_pages = findings_changed(&self.findings, &findings);
