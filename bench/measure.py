@@ -5,6 +5,7 @@ Usage: measure.py LABEL -- COMMAND [ARGS...]
 The command's own output goes to stderr so that stdout carries only the JSON line.
 """
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -18,6 +19,7 @@ def main() -> int:
     sep = sys.argv.index("--")
     label = " ".join(sys.argv[1:sep])
     cmd = sys.argv[sep + 1 :]
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.run(cmd, stdout=sys.stderr, stderr=sys.stderr)
     wall = time.perf_counter() - start
@@ -30,6 +32,7 @@ def main() -> int:
                 "wall_s": round(wall, 3),
                 "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
                 "peak_mb": round(usage.ru_maxrss / 1024, 1),
+                "load": round(load, 1),
             }
         )
     )

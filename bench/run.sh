@@ -4,8 +4,10 @@
 #   bash bench/run.sh                      # 1,000 and 10,000 documents
 #   bash bench/run.sh 1000 10000 100000    # choose the sizes
 #   BASELINE=bench/baseline.json bash bench/run.sh   # also compare with a saved baseline
+#   STEPS=check bash bench/run.sh 10000    # only `check` (STEPS=build: only the builds)
 #
-# Prints one JSON line per measurement (wall time, CPU time, peak memory) and writes them to
+# Prints one JSON line per measurement (wall time, CPU time, peak memory, and the machine's load
+# average, without which a wall time on a shared machine means little) and writes them to
 # bench/results/latest.json. Save a run as the baseline with
 #   cp bench/results/latest.json bench/baseline.json
 # If `hugo` is on PATH it is timed on the same documents as a reference; it is never needed.
@@ -15,9 +17,11 @@ cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
 
+steps="${STEPS:-check build}"
 cargo build --release --quiet --bin ccg-site --example generate_corpus
-bin="$PWD/target/release/ccg-site"
-gen="$PWD/target/release/examples/generate_corpus"
+target="${CARGO_TARGET_DIR:-$PWD/target}"
+bin="$target/release/ccg-site"
+gen="$target/release/examples/generate_corpus"
 tmpfs="${TMPFS_DIR:-/dev/shm}/ccg-bench"
 disk="${DISK_DIR:-$PWD/target/bench}"
 mkdir -p bench/results "$tmpfs" "$disk"
@@ -30,14 +34,18 @@ measure() { python3 bench/measure.py "$@" | tee -a "$results"; }
 for n in "${sizes[@]}"; do
   site="$tmpfs/site-$n"
   "$gen" "$n" "$site" >/dev/null
-  if "$bin" check --help >/dev/null 2>&1; then
+  if [[ " $steps " == *" check "* ]]; then
     measure "check $n" -- "$bin" check --quiet --site "$site" --format json
+  fi
+  if [[ " $steps " != *" build "* ]]; then
+    continue
   fi
   rm -rf "$tmpfs/out-$n" "$disk/out-$n"
   measure "build $n tmpfs (first)" -- "$bin" build --quiet --site "$site" --output "$tmpfs/out-$n"
   measure "build $n tmpfs (again)" -- "$bin" build --quiet --site "$site" --output "$tmpfs/out-$n"
   sync
   measure "build $n disk (first)" -- "$bin" build --quiet --site "$site" --output "$disk/out-$n"
+  measure "build $n disk (again)" -- "$bin" build --quiet --site "$site" --output "$disk/out-$n"
   if command -v hugo >/dev/null 2>&1; then
     bash bench/hugo.sh "$site" "$tmpfs/hugo-$n" >/dev/null 2>&1 || true
     measure "hugo $n tmpfs (reference)" -- hugo --quiet --source "$tmpfs/hugo-$n" --destination "$tmpfs/hugo-out-$n"

@@ -146,18 +146,21 @@ impl SiteContext {
 
     /// The values every page has. Pages add theirs to this map, which then becomes the Tera
     /// context by move: values are built once as JSON and never serialised a second time.
-    fn base(&self, current_url: &str, breadcrumbs: Value) -> PageValues {
+    /// `body_class` names the kind of page, so that `base.html` need not test which values
+    /// are defined (Tera copies a value to test it, and the compliance page's is megabytes).
+    fn base(&self, current_url: &str, breadcrumbs: Value, body_class: String) -> PageValues {
         let mut map = serde_json::Map::with_capacity(8);
         map.insert("site".into(), self.site.clone());
         map.insert("kinds".into(), self.kinds.clone());
         map.insert("current_url".into(), Value::String(current_url.to_string()));
         map.insert("breadcrumbs".into(), breadcrumbs);
+        map.insert("body_class".into(), Value::String(body_class));
         PageValues(map)
     }
 
     /// The home page.
     pub fn home(&self, site: &Site) -> Context {
-        let mut ctx = self.base("/", json!([]));
+        let mut ctx = self.base("/", json!([]), "kind-home".into());
         let mut docs: Vec<&Document> = site
             .documents
             .iter()
@@ -178,7 +181,11 @@ impl SiteContext {
     /// A kind's listing page.
     pub fn listing(&self, site: &Site, kind: Kind) -> Context {
         let url = kind.listing_url().unwrap_or_default();
-        let mut ctx = self.base(&url, json!([{"title": "Home", "url": "/"}]));
+        let mut ctx = self.base(
+            &url,
+            json!([{"title": "Home", "url": "/"}]),
+            "kind-listing".into(),
+        );
         let mut docs: Vec<&Document> = site.of_kind(kind).collect();
         docs.sort_by(newest_first);
         ctx.insert(
@@ -200,7 +207,11 @@ impl SiteContext {
         if let (Some(url), true) = (doc.kind.listing_url(), doc.kind != Kind::Page) {
             crumbs.push(json!({"title": self.listing_title(doc.kind), "url": url}));
         }
-        let mut ctx = self.base(&doc.url, Value::Array(crumbs));
+        let mut ctx = self.base(
+            &doc.url,
+            Value::Array(crumbs),
+            format!("kind-{}", doc.kind.as_str()),
+        );
         let toc: Vec<Value> = doc
             .body
             .outline
@@ -240,7 +251,11 @@ impl SiteContext {
 
     /// The compliance page.
     pub fn compliance(&self, site: &Site, report: &Report) -> Context {
-        let mut ctx = self.base("/compliance/", json!([{"title": "Home", "url": "/"}]));
+        let mut ctx = self.base(
+            "/compliance/",
+            json!([{"title": "Home", "url": "/"}]),
+            "kind-compliance".into(),
+        );
         let mut compliance = crate::compliance::page_context(site, report);
         add_duty_counts(&mut compliance);
         ctx.insert("compliance", compliance);
@@ -249,8 +264,12 @@ impl SiteContext {
 
     /// The 404 page.
     pub fn not_found(&self) -> Context {
-        self.base("/404.html", json!([{"title": "Home", "url": "/"}]))
-            .into_context()
+        self.base(
+            "/404.html",
+            json!([{"title": "Home", "url": "/"}]),
+            "kind-not-found".into(),
+        )
+        .into_context()
     }
 }
 
