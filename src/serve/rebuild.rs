@@ -256,7 +256,8 @@ impl Rebuilder {
         self.loaded = None;
         let root = &self.options.root;
         let config = load_config(root)?;
-        let theme = Theme::load(root, config.config.theme.as_deref())?;
+        let mut theme = Theme::load(root, config.config.theme.as_deref())?;
+        theme.minify_pages = false;
         let site_static = site_static_files(root)?;
         let paths = find_documents(root)?;
         let mut loaded = Loaded {
