@@ -30,9 +30,6 @@ pub struct Theme {
     sources: Vec<(String, (String, String))>,
     /// Static files: output path and bytes.
     pub static_files: Vec<(String, Vec<u8>)>,
-    /// Whether pages are minified: `build` minifies; `serve`, whose pages only the preview
-    /// browser reads, does not, which saves most of the time an edit takes to show.
-    pub minify_pages: bool,
 }
 
 impl std::fmt::Debug for Theme {
@@ -102,7 +99,6 @@ impl Theme {
             tera,
             sources: sorted,
             static_files,
-            minify_pages: true,
         })
     }
 
@@ -447,7 +443,6 @@ pub fn render_job(
         _ => e,
     })?;
     let bytes = match job {
-        _ if !theme.minify_pages => html.into_bytes(),
         PageJob::Document(doc) => minify_around_body(&html, &doc.body.html),
         _ => crate::output::minify(html.as_bytes()),
     };

@@ -256,8 +256,7 @@ impl Rebuilder {
         self.loaded = None;
         let root = &self.options.root;
         let config = load_config(root)?;
-        let mut theme = Theme::load(root, config.config.theme.as_deref())?;
-        theme.minify_pages = false;
+        let theme = Theme::load(root, config.config.theme.as_deref())?;
         let site_static = site_static_files(root)?;
         let paths = find_documents(root)?;
         let mut loaded = Loaded {
