@@ -171,10 +171,7 @@ fn thousands_of_headings_get_unique_ids() {
     let site = one_page_site(&body, "sanitize");
     let page = build_page(site.path());
     // The body is written as the Markdown renderer writes it (`id="..."`), not minified.
-    assert!(
-        page.contains("id=\"same-heading-4999\""),
-        "ids stay unique"
-    );
+    assert!(page.contains("id=\"same-heading-4999\""), "ids stay unique");
     assert!(page.contains("id=\"heading-4999\""));
 }
 
