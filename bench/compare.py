@@ -36,7 +36,7 @@ def main() -> int:
     for line in worse:
         print(f"REGRESSION {line}")
     if not worse:
-        print(f"no figure more than {int((THRESHOLD - 1) * 100)}% worse than {sys.argv[1]}")
+        print(f"no figure more than {round((THRESHOLD - 1) * 100)}% worse than {sys.argv[1]}")
     return 1 if worse else 0
 
 
