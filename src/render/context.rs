@@ -307,13 +307,14 @@ fn add_duty_counts(compliance: &mut Value) {
     let Some(obj) = compliance.as_object_mut() else {
         return;
     };
+    // `documents` itself gets the counts too (docs/templates.md promises them there).
     let docs = obj
-        .get("documents")
-        .and_then(Value::as_array)
-        .cloned()
+        .get_mut("documents")
+        .and_then(Value::as_array_mut)
+        .map(Vec::as_mut_slice)
         .unwrap_or_default();
     let (mut with, mut without) = (Vec::new(), Vec::new());
-    for mut doc in docs {
+    for doc in docs.iter_mut() {
         let (met, missing, total) = {
             let duties = &doc["duties"];
             (
@@ -327,9 +328,9 @@ fn add_duty_counts(compliance: &mut Value) {
             d.insert("missing".into(), missing.into());
         }
         if total > 0 {
-            with.push(doc)
+            with.push(doc.clone())
         } else {
-            without.push(doc)
+            without.push(doc.clone())
         }
     }
     let site_met = obj.get("site_duties").map_or(0, |d| count(d, "met"));
@@ -440,6 +441,24 @@ mod tests {
             (archived["met"].as_u64(), archived["missing"].as_u64()),
             (Some(2), Some(1))
         );
+    }
+
+    #[test]
+    fn every_document_has_its_counts() {
+        let mut compliance = json!({
+            "regime": "ccg-2013",
+            "site_duties": [],
+            "documents": [doc("Report", "ccg-2013", &["met", "missing", "met"]), doc("Page", "ccg-2013", &[])],
+        });
+        add_duty_counts(&mut compliance);
+        let report = &compliance["documents"][0];
+        assert_eq!(
+            (report["met"].as_u64(), report["missing"].as_u64()),
+            (Some(2), Some(1))
+        );
+        assert_eq!(compliance["regimes"][0]["documents"][0]["met"], 2);
+        assert_eq!(compliance["without_duties"][0]["title"], "Page");
+        assert_eq!(compliance["documents"][1]["met"], 0);
     }
 
     #[test]
