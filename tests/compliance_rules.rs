@@ -5,10 +5,12 @@
 //! case here fails `every_rule_has_a_case`.
 
 mod common;
+use ccg_site::compliance::check_site;
 use ccg_site::compliance::pack::{pack_for, Rule};
-use ccg_site::compliance::{check_site, DutyStatus};
 use ccg_site::content::{load_site, LoadOptions};
-use common::rule_edits::{apply, json_check, Break, Break::*};
+use common::rule_edits::{
+    apply, duties_not_met, finding_problems, json_check, par_map, Break, Break::*,
+};
 use common::*;
 
 /// A rule's failing case: the file edited, the edits, and the line the finding must name.
@@ -589,46 +591,19 @@ fn every_rule_has_a_case() {
 #[test]
 fn each_rule_fails_with_its_id_file_and_line() {
     let rules = ccg_rules();
-    let mut problems = Vec::new();
-    for c in CASES {
-        let Some(rule) = rules.iter().find(|r| r.id() == c.rule) else {
-            continue;
-        };
+    let problems: Vec<String> = par_map(CASES, |c| {
+        let rule = rules.iter().find(|r| r.id() == c.rule)?;
         let site = copy_demo_site();
         for b in c.breaks {
             apply(site.path(), c.file, *b, rule);
         }
         let (code, json) = json_check(site.path());
-        let diagnostics = json["diagnostics"].as_array().cloned().unwrap_or_default();
-        let found = diagnostics.iter().find(|d| d["rule"] == c.rule);
-        match found {
-            None => problems.push(format!(
-                "{}: no finding; got {:?}",
-                c.rule,
-                diagnostics
-                    .iter()
-                    .map(|d| d["rule"].clone())
-                    .collect::<Vec<_>>()
-            )),
-            Some(d) => {
-                if d["file"] != c.file || d["line"] != c.line {
-                    problems.push(format!(
-                        "{}: finding at {}:{}, expected {}:{}",
-                        c.rule, d["file"], d["line"], c.file, c.line
-                    ));
-                }
-                let error = d["severity"] == "error";
-                if error && code != 1 {
-                    problems.push(format!("{}: exit {code}, expected 1", c.rule));
-                }
-                for key in ["message", "citation", "help"] {
-                    if d[key].as_str().is_none_or(str::is_empty) {
-                        problems.push(format!("{}: empty {key}", c.rule));
-                    }
-                }
-            }
-        }
-    }
+        let problems = finding_problems(&json, code, c.rule, c.file, c.line);
+        (!problems.is_empty()).then(|| format!("{}: {}", c.rule, problems.join("; ")))
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     assert!(
         problems.is_empty(),
         "{} problems:\n{}",
@@ -655,20 +630,7 @@ fn the_demo_site_meets_every_rule() {
     let loaded = load_site(site.path(), LoadOptions::default()).expect("the demo loads");
     let today = time::Date::from_calendar_date(2026, time::Month::November, 30).expect("date");
     let report = check_site(&loaded, today);
-    let mut not_met = Vec::new();
-    for rule in ccg_rules() {
-        let statuses: Vec<DutyStatus> = report
-            .outcomes
-            .iter()
-            .flat_map(|o| o.duties.iter())
-            .chain(report.site_duties.iter())
-            .filter(|d| d.rule == rule.id())
-            .map(|d| d.status)
-            .collect();
-        if !statuses.contains(&DutyStatus::Met) || statuses.contains(&DutyStatus::Missing) {
-            not_met.push(format!("{}: {statuses:?}", rule.id()));
-        }
-    }
+    let not_met = duties_not_met(&report, ccg_rules().iter().map(|r| r.id()), None);
     assert!(
         not_met.is_empty(),
         "duties not met on the demo site:\n{}",

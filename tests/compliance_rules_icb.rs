@@ -14,10 +14,12 @@ mod common;
 
 use std::path::Path;
 
+use ccg_site::compliance::check_site;
 use ccg_site::compliance::pack::{pack_for, CheckKind, Rule, Scope};
-use ccg_site::compliance::{check_site, DutyStatus};
 use ccg_site::content::{load_site, Kind, LoadOptions};
-use common::rule_edits::{apply, json_check, par_map, Break, Break::*};
+use common::rule_edits::{
+    apply, duties_not_met, finding_problems, json_check, par_map, Break, Break::*,
+};
 use common::*;
 
 const CONSTITUTION: &str = "content/constitution.md";
@@ -519,35 +521,19 @@ fn run_case(c: &Case, rule: &Rule) -> Option<String> {
         apply(site.path(), c.file, *b, rule);
     }
     let (code, json) = json_check(site.path());
-    let diagnostics = json["diagnostics"].as_array().cloned().unwrap_or_default();
-    let Some(d) = diagnostics.iter().find(|d| d["rule"] == c.rule) else {
-        let got: Vec<_> = diagnostics.iter().map(|d| d["rule"].clone()).collect();
-        return Some(format!("{}: no finding; got {got:?}", c.rule));
-    };
     // Site rules point at site.toml, whichever file the edit was in.
     let file = if rule.scope == Scope::Site {
         SITE
     } else {
         c.file
     };
-    let line = c.line;
-    let mut problems = Vec::new();
-    if d["file"] != file || d["line"] != line {
-        problems.push(format!(
-            "finding at {}:{}, expected {file}:{line}",
-            d["file"], d["line"]
-        ));
-    }
-    if d["severity"] == "error" && code != 1 {
-        problems.push(format!("exit {code}, expected 1"));
-    }
-    if d.get("regime").is_some() {
+    let mut problems = finding_problems(&json, code, c.rule, file, c.line);
+    let names_a_regime = json["diagnostics"]
+        .as_array()
+        .and_then(|all| all.iter().find(|d| d["rule"] == c.rule))
+        .is_some_and(|d| d.get("regime").is_some());
+    if names_a_regime {
         problems.push("a finding on an ICB document names another regime".to_string());
-    }
-    for key in ["message", "citation", "help"] {
-        if d[key].as_str().is_none_or(str::is_empty) {
-            problems.push(format!("empty {key}"));
-        }
     }
     (!problems.is_empty()).then(|| format!("{}: {}", c.rule, problems.join("; ")))
 }
@@ -589,24 +575,11 @@ fn the_icb_starter_meets_every_rule() {
     let loaded = load_site(site.path(), LoadOptions::default()).expect("the starter loads");
     let today = time::Date::from_calendar_date(2026, time::Month::November, 30).expect("date");
     let report = check_site(&loaded, today);
-    let mut not_met = Vec::new();
-    for rule in icb_rules() {
-        if NO_FAILING_CASE.iter().any(|(r, _)| *r == rule.id()) {
-            continue;
-        }
-        let statuses: Vec<DutyStatus> = report
-            .outcomes
-            .iter()
-            .filter(|o| o.regime == "icb-2022")
-            .flat_map(|o| o.duties.iter())
-            .chain(report.site_duties.iter())
-            .filter(|d| d.rule == rule.id())
-            .map(|d| d.status)
-            .collect();
-        if !statuses.contains(&DutyStatus::Met) || statuses.contains(&DutyStatus::Missing) {
-            not_met.push(format!("{}: {statuses:?}", rule.id()));
-        }
-    }
+    let checked = icb_rules()
+        .into_iter()
+        .map(|r| r.id())
+        .filter(|id| !NO_FAILING_CASE.iter().any(|(r, _)| r == id));
+    let not_met = duties_not_met(&report, checked, Some("icb-2022"));
     assert!(
         not_met.is_empty(),
         "duties not met on the ICB starter:\n{}",

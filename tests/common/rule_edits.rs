@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use ccg_site::compliance::pack::Rule;
+use ccg_site::compliance::{DutyStatus, Report};
 use ccg_site::content::markdown::normalise_heading;
 
 use super::ccg_site;
@@ -227,4 +228,61 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
             .flat_map(|h| h.join().expect("a case thread panicked"))
             .collect()
     })
+}
+
+/// What is wrong with `rule`'s finding in a `check --format json` result (`json`, exit `code`):
+/// it must be there, at `file:line`, make an error exit 1, and have a message, a citation and help.
+pub fn finding_problems(
+    json: &serde_json::Value,
+    code: i32,
+    rule: &str,
+    file: &str,
+    line: usize,
+) -> Vec<String> {
+    let diagnostics = json["diagnostics"].as_array().cloned().unwrap_or_default();
+    let Some(d) = diagnostics.iter().find(|d| d["rule"] == rule) else {
+        let got: Vec<_> = diagnostics.iter().map(|d| d["rule"].clone()).collect();
+        return vec![format!("no finding; got {got:?}")];
+    };
+    let mut problems = Vec::new();
+    if d["file"] != file || d["line"] != line {
+        problems.push(format!(
+            "finding at {}:{}, expected {file}:{line}",
+            d["file"], d["line"]
+        ));
+    }
+    if d["severity"] == "error" && code != 1 {
+        problems.push(format!("exit {code}, expected 1"));
+    }
+    for key in ["message", "citation", "help"] {
+        if d[key].as_str().is_none_or(str::is_empty) {
+            problems.push(format!("empty {key}"));
+        }
+    }
+    problems
+}
+
+/// The rules among `rules` whose duty `report` does not show met on some document (or the site)
+/// and missing on none, counting only documents checked under `regime` when one is given.
+pub fn duties_not_met<'a>(
+    report: &Report,
+    rules: impl IntoIterator<Item = &'a str>,
+    regime: Option<&str>,
+) -> Vec<String> {
+    let mut not_met = Vec::new();
+    for rule in rules {
+        let statuses: Vec<DutyStatus> = report
+            .outcomes
+            .iter()
+            .filter(|o| regime.is_none_or(|r| o.regime == r))
+            .flat_map(|o| o.duties.iter())
+            .chain(report.site_duties.iter())
+            .filter(|d| d.rule == rule)
+            .map(|d| d.status)
+            .collect();
+        if !statuses.contains(&DutyStatus::Met) || statuses.contains(&DutyStatus::Missing) {
+            not_met.push(format!("{rule}: {statuses:?}"));
+        }
+    }
+    not_met
 }
