@@ -134,11 +134,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     Ok(BuildOutcome::Built(report))
 }
 
-/// Time per pipeline stage, printed to stderr when `CCG_SITE_TIMINGS` is set (for profiling).
+/// Time per pipeline stage and the peak memory at its end, printed to stderr when
+/// `CCG_SITE_TIMINGS` is set (for profiling).
 struct Timings {
     enabled: bool,
     last: Instant,
-    laps: Vec<(&'static str, Duration)>,
+    laps: Vec<(&'static str, Duration, Option<u64>)>,
 }
 
 impl Timings {
@@ -152,7 +153,8 @@ impl Timings {
 
     fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
-        self.laps.push((stage, now - self.last));
+        let peak = self.enabled.then(peak_memory_kb).flatten();
+        self.laps.push((stage, now - self.last, peak));
         self.last = now;
     }
 
@@ -161,9 +163,19 @@ impl Timings {
             let parts: Vec<String> = self
                 .laps
                 .iter()
-                .map(|(s, d)| format!("{s} {:.3} s", d.as_secs_f64()))
+                .map(|(s, d, peak)| match peak {
+                    Some(kb) => format!("{s} {:.3} s (peak {} MB)", d.as_secs_f64(), kb / 1024),
+                    None => format!("{s} {:.3} s", d.as_secs_f64()),
+                })
                 .collect();
             eprintln!("timings: {}", parts.join(", "));
         }
     }
+}
+
+/// The process's peak resident memory so far, in KB (Linux only: `VmHWM` in /proc/self/status).
+fn peak_memory_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
