@@ -23,8 +23,8 @@ use serve_support::Server;
 const DOCUMENTS: usize = 1_000;
 const EDITS: usize = 50;
 const WARM_UP: usize = 3;
-/// Between edits, as between a person's saves: long enough for the compliance page, which is
-/// rendered once the site has been quiet for 300 ms, to be rendered in between.
+/// Between edits, as between a person's saves (each edit renders its page, its listing, the
+/// home page and its compliance pages before the reload event).
 const PAUSE: Duration = Duration::from_millis(1000);
 const TARGET_MEDIAN_MS: f64 = 30.0;
 const TARGET_P95_MS: f64 = 60.0;

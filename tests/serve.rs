@@ -458,3 +458,43 @@ fn compliance_findings_of_the_page_show_in_the_preview_only() {
         !r.body.contains("ccg-preview")
     });
 }
+
+#[test]
+fn an_edit_renders_the_compliance_page_that_lists_the_document_with_it() {
+    let site = common::copy_demo_site();
+    let server = Server::start(site.path(), &[]);
+    let mut events = server.events();
+    let report = "content/annual-reports/2023-24.md";
+    let original = read(site.path(), report);
+    let title = original
+        .lines()
+        .find(|l| l.starts_with("title = "))
+        .expect("the report has a title");
+    let edited = original.replacen(title, "title = \"Annual report, as edited\"", 1);
+    save_atomically(&site.path().join(report), &edited);
+    let (reload, _) = events
+        .reload_within(WAIT)
+        .unwrap_or_else(|| panic!("no reload event\n{}", server.output()));
+    // One reload, with the document's compliance page in it: nothing is left for later.
+    let changed: Vec<&str> = reload.split(' ').collect();
+    assert!(changed.contains(&"/compliance/annual-reports/"), "{reload}");
+    assert!(!changed.contains(&"/compliance/constitutions/"), "{reload}");
+    let page = server.get("/compliance/annual-reports/");
+    assert!(
+        page.body.contains("Annual report, as edited"),
+        "{}",
+        page.body
+    );
+
+    // A document judged under another regime moves to that regime's compliance pages (it has
+    // findings there, which the preview shows; the pages are rendered all the same).
+    let other_regime = edited.replacen("+++\n", "+++\nregime = \"icb-2022\"\n", 1);
+    save_atomically(&site.path().join(report), &other_regime);
+    assert!(events.reload_within(WAIT).is_some());
+    let moved = server.get("/compliance/icb-2022/annual-reports/");
+    assert_eq!(moved.status, 200, "{}", server.output());
+    assert!(moved.body.contains("Annual report, as edited"));
+    let left = server.get("/compliance/annual-reports/");
+    assert!(!left.body.contains("Annual report, as edited"));
+    assert!(!site.path().join("public").exists());
+}

@@ -1,6 +1,6 @@
 //! Compliance: the rule packs, the engine that applies them to a loaded site, the content lints,
 //! and the diagnostics they produce, with the printers that show them (human, JSON, GitHub,
-//! SARIF, JUnit) and the compliance page's context.
+//! SARIF, JUnit) and each document's duties, which the compliance pages show.
 //!
 //! `check_site` is pure over a loaded [`Site`] (it only lists `static/` to resolve links): every
 //! document is checked in parallel against the pack of its regime, then the site rules run, then
@@ -574,31 +574,6 @@ fn apply_waivers(site: &Site, report: &mut Report) {
             d.status = DutyStatus::Waived;
         }
     }
-}
-
-/// The context of the compliance page (see docs/templates.md).
-pub fn page_context(site: &Site, report: &Report) -> serde_json::Value {
-    let documents: Vec<serde_json::Value> = report
-        .outcomes
-        .iter()
-        .map(|o| {
-            serde_json::json!({
-                "title": o.title,
-                "url": o.url,
-                "kind": o.kind.as_str(),
-                "kind_title": o.kind.title(),
-                "regime": o.regime,
-                "duties": o.duties,
-            })
-        })
-        .collect();
-    serde_json::json!({
-        "regime": site.config.config.compliance.regime.get_ref(),
-        "documents": documents,
-        "site_duties": report.site_duties,
-        "waivers": report.waivers,
-        "raw_html_policy": site.config.config.markdown.raw_html.as_str(),
-    })
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! Each file is read and parsed once (front matter, outline and HTML in one pass), in parallel.
 //! Every broken document is reported, not only the first.
 
+pub mod compliance_urls;
 pub mod fields;
 pub mod front_matter;
 pub mod kind;
@@ -511,7 +512,15 @@ pub fn check_urls(documents: &[Document]) -> Vec<SiteError> {
     let mut seen: HashMap<&str, &Document> = HashMap::new();
     let reserved = reserved_urls();
     for d in documents {
-        if let Some((_, what)) = reserved.iter().find(|(u, _)| *u == d.url) {
+        let generated = reserved
+            .iter()
+            .find(|(u, _)| *u == d.url)
+            .map(|(_, what)| *what)
+            .or_else(|| {
+                compliance_urls::is_compliance_section_url(&d.url)
+                    .then_some("among the compliance pages")
+            });
+        if let Some(what) = generated {
             problems.push(
                 SiteError::new(
                     ErrorKind::DuplicateUrl,

@@ -4,6 +4,7 @@
 //! the default `x.html`. Templates are compiled once per build; pages render in parallel. The
 //! context each template receives is documented in `docs/templates.md`.
 
+pub mod compliance_pages;
 pub mod context;
 pub mod filters;
 pub mod retention;
@@ -21,6 +22,7 @@ use crate::error::{Error, ErrorKind, Result, SiteError};
 use crate::init::THEME_FILES;
 use crate::output::OutputFile;
 
+pub use compliance_pages::CompliancePlan;
 pub use context::SiteContext;
 
 /// The compiled templates and static files of the theme in use.
@@ -85,6 +87,7 @@ impl Theme {
             "list.html",
             "page.html",
             "compliance.html",
+            "compliance-section.html",
             "404.html",
         ] {
             if !sorted.iter().any(|(n, _)| n == required) {
@@ -316,16 +319,28 @@ pub fn render_site_to(
             .try_for_each(sink)
             .map_err(Error::from)
     };
+    let compliance = CompliancePlan::of(report);
     let (pages, generated) = rayon::join(
-        || render_pages_to(&page_jobs(site), site, report, theme, &ctx, sink),
+        || {
+            render_pages_to(
+                &page_jobs(site, &compliance),
+                site,
+                report,
+                theme,
+                &ctx,
+                sink,
+            )
+        },
         generated,
     );
     pages.and(generated)
 }
 
-/// Every page of a site: home, compliance, 404, one listing per kind present, each document.
-pub fn page_jobs(site: &Site) -> Vec<PageJob<'_>> {
-    let mut jobs: Vec<PageJob<'_>> = vec![PageJob::Home, PageJob::Compliance, PageJob::NotFound];
+/// Every page of a site: home, 404, one listing per kind present, each document, and the
+/// compliance pages of `compliance`.
+pub fn page_jobs<'a>(site: &'a Site, compliance: &'a CompliancePlan) -> Vec<PageJob<'a>> {
+    let mut jobs: Vec<PageJob<'_>> = vec![PageJob::Home, PageJob::NotFound];
+    jobs.extend(compliance.jobs());
     for kind in Kind::ALL {
         if kind.listing_url().is_some() && site.of_kind(*kind).next().is_some() {
             jobs.push(PageJob::Listing(*kind));
@@ -383,8 +398,15 @@ pub fn render_pages_to(
 pub enum PageJob<'a> {
     /// `/`.
     Home,
-    /// `/compliance/`.
-    Compliance,
+    /// `/compliance/`: the compliance summary.
+    ComplianceSummary(&'a CompliancePlan),
+    /// Page `page` (1-based) of a compliance section.
+    ComplianceSection {
+        /// The section.
+        section: &'a compliance_pages::Section,
+        /// Which of its pages.
+        page: usize,
+    },
     /// `/404.html`.
     NotFound,
     /// A kind's listing.
@@ -407,10 +429,15 @@ pub fn render_job(
             "home.html".to_string(),
             ctx.home(site),
         ),
-        PageJob::Compliance => (
-            "compliance/index.html".to_string(),
+        PageJob::ComplianceSummary(plan) => (
+            crate::content::output_path_for_url(crate::content::compliance_urls::COMPLIANCE_URL),
             "compliance.html".to_string(),
-            ctx.compliance(site, report),
+            compliance_pages::summary_context(ctx, plan, report),
+        ),
+        PageJob::ComplianceSection { section, page } => (
+            crate::content::output_path_for_url(&section.page_url(*page)),
+            "compliance-section.html".to_string(),
+            compliance_pages::section_context(ctx, section, *page, report),
         ),
         PageJob::NotFound => (
             "404.html".to_string(),

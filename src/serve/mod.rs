@@ -32,9 +32,6 @@ use watch::SiteWatcher;
 
 /// The port `serve` tries first when none is given.
 pub const DEFAULT_PORT: u16 = 1111;
-/// The compliance page, which lists every document, is rendered again once no change has come
-/// for this long after an incremental rebuild (it takes 0.4 s of CPU at 1,000 documents).
-const DEFERRED_AFTER: std::time::Duration = std::time::Duration::from_millis(300);
 /// How many ports after [`DEFAULT_PORT`] are tried when it is taken.
 const PORTS_TO_TRY: u16 = 20;
 
@@ -96,12 +93,6 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
         .spawn(move || {
             while let Some(batch) = watcher.next_batch() {
                 rebuild_batch(&mut rebuilder, &rebuild_store, &mut log, &batch);
-                if rebuilder.has_deferred() && !watcher.changes_within(DEFERRED_AFTER) {
-                    if let Some((snapshot, summary)) = rebuilder.render_deferred() {
-                        rebuild_store.publish(snapshot);
-                        log.rebuilt(&summary);
-                    }
-                }
             }
         })
         .map_err(|e| SiteError::new(ErrorKind::Read, format!("cannot start watching: {e}")))?;

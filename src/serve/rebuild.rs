@@ -2,9 +2,10 @@
 //! applied incrementally.
 //!
 //! An edit to a document reloads only that document and re-renders only the pages that show it:
-//! its own page, its kind's listing and the home page (plus the sitemap, feed and CSVs, which are
-//! cheap), publishes them, and then, once the site has been quiet for a moment, the compliance
-//! page, which lists every document. Browsers are told which pages changed, so only those reload. Adding, removing or moving a document, or changing its kind,
+//! its own page, its kind's listing, the home page, the compliance summary and the compliance
+//! page that lists it (plus the sitemap, feed and CSVs, which are cheap), and publishes them.
+//! Browsers are told which pages changed, so only those reload. Adding, removing or moving a
+//! document, or changing its kind or regime,
 //! re-renders every page from memory (the menu counts documents of each kind) without reading
 //! the other documents again. A change to `site.toml` or a theme reloads everything.
 //!
@@ -28,7 +29,7 @@ use crate::content::{
 };
 use crate::error::{Error, SiteError};
 use crate::output::{site_static_files, OutputFile};
-use crate::render::{render_pages, render_site, PageJob, SiteContext, Theme};
+use crate::render::{render_pages, render_site, CompliancePlan, PageJob, SiteContext, Theme};
 
 /// How the preview loads a site.
 #[derive(Debug, Clone)]
@@ -76,13 +77,14 @@ struct Loaded {
 }
 
 /// What the pages of the site depend on beyond each document itself: which documents exist,
-/// where, and of which kind.
-type Shape = Vec<(PathBuf, String, Kind)>;
+/// where, of which kind and under which regime (which decide the compliance page that lists
+/// each).
+type Shape = Vec<(PathBuf, String, Kind, Option<String>)>;
 
 fn shape_of(site: &Site) -> Shape {
     site.documents
         .iter()
-        .map(|d| (d.path.clone(), d.url.clone(), d.kind))
+        .map(|d| (d.path.clone(), d.url.clone(), d.kind, d.regime.clone()))
         .collect()
 }
 
@@ -99,8 +101,6 @@ pub struct Rebuilder {
     report: Report,
     /// Each document's last check, so that an edit re-checks only what it changed.
     checks: CheckCache,
-    /// The compliance page still shows an older version of the site.
-    compliance_stale: bool,
     /// The last rebuild failed.
     failed: bool,
 }
@@ -123,7 +123,6 @@ impl Rebuilder {
             version: 0,
             report: Report::default(),
             checks: CheckCache::new(),
-            compliance_stale: false,
             failed: false,
         }
     }
@@ -187,41 +186,6 @@ impl Rebuilder {
             problems,
         };
         (snapshot, summary)
-    }
-
-    /// Whether an incremental rebuild left the compliance page behind.
-    pub fn has_deferred(&self) -> bool {
-        self.compliance_stale && !self.failed
-    }
-
-    /// Renders the compliance page if an incremental rebuild left it behind. It lists every
-    /// document (megabytes at 1,000 documents), so it is rendered after the edited page is
-    /// published, once the site is quiet. `None` when there is nothing to do.
-    pub fn render_deferred(&mut self) -> Option<(Snapshot, RebuildSummary)> {
-        if !self.compliance_stale || self.failed {
-            return None;
-        }
-        self.compliance_stale = false;
-        let start = Instant::now();
-        let loaded = self.loaded.as_ref()?;
-        let ctx = SiteContext::new(&loaded.site, self.options.today);
-        let result = render_pages(
-            &[PageJob::Compliance],
-            &loaded.site,
-            &self.report,
-            &loaded.theme,
-            &ctx,
-        );
-        let (changed, problems) = match result {
-            Ok(pages) => (self.insert_pages(pages), Vec::new()),
-            Err(e) => (Vec::new(), e.problems().to_vec()),
-        };
-        if changed.is_empty() && problems.is_empty() {
-            return None;
-        }
-        self.failed = !problems.is_empty();
-        let changed = (!self.failed).then_some(changed);
-        Some(self.publishable("compliance page", false, start, 1, changed, problems))
     }
 
     /// Puts rendered files in place; returns the URLs of the HTML pages whose bytes changed.
@@ -339,15 +303,13 @@ impl Rebuilder {
         self.findings = Arc::new(findings_by_page(&loaded.site, &report));
         self.rendered_shape = Some(shape_of(&loaded.site));
         self.report = report;
-        self.compliance_stale = false;
         Ok(Rendered {
             files: files_rendered,
             changed: None,
         })
     }
 
-    /// Renders the pages that show the `changed` documents. The compliance page is left for
-    /// [`Rebuilder::render_deferred`].
+    /// Renders the pages that show the `changed` documents, their compliance pages included.
     fn render_affected(&mut self, changed: &BTreeSet<PathBuf>) -> Result<Rendered, Error> {
         let Some(loaded) = self.loaded.as_ref() else {
             return Ok(Rendered {
@@ -358,7 +320,8 @@ impl Rebuilder {
         Self::blocking_problems(loaded)?;
         let site = &loaded.site;
         let report = self.checks.check(site, changed, self.options.today);
-        let jobs = affected_jobs(site, changed);
+        let compliance = CompliancePlan::of(&report);
+        let jobs = affected_jobs(site, &report, &compliance, changed);
         let ctx = SiteContext::new(site, self.options.today);
         let mut pages = render_pages(&jobs, site, &report, &loaded.theme, &ctx)?;
         pages.extend(crate::output::feeds::generated_files_of(site, &ctx, |d| {
@@ -372,7 +335,6 @@ impl Rebuilder {
         changed_pages.dedup();
         self.findings = Arc::new(findings);
         self.report = report;
-        self.compliance_stale = true;
         Ok(Rendered {
             files: files_rendered,
             changed: Some(changed_pages),
@@ -401,9 +363,17 @@ fn findings_changed(
 }
 
 /// The pages that show something of the `changed` documents: their own pages, their kinds'
-/// listings and the home page (the compliance page is rendered after them).
-pub fn affected_jobs<'a>(site: &'a Site, changed: &BTreeSet<PathBuf>) -> Vec<PageJob<'a>> {
-    let mut jobs = vec![PageJob::Home];
+/// listings, the home page, the compliance summary and the compliance pages that list them.
+/// (Only the changed documents' duties can have changed: a document's duties depend on nothing
+/// but itself and `site.toml`, whose change rebuilds everything.)
+pub fn affected_jobs<'a>(
+    site: &'a Site,
+    report: &Report,
+    compliance: &'a CompliancePlan,
+    changed: &BTreeSet<PathBuf>,
+) -> Vec<PageJob<'a>> {
+    let mut jobs = compliance.jobs_showing(report, changed);
+    jobs.push(PageJob::Home);
     let mut kinds = BTreeSet::new();
     for doc in site.documents.iter().filter(|d| changed.contains(&d.path)) {
         jobs.push(PageJob::Document(doc));

@@ -33,8 +33,6 @@ pub struct SiteWatcher {
     events: Receiver<Vec<PathBuf>>,
     root: PathBuf,
     watched: BTreeSet<&'static str>,
-    /// Changes seen by [`SiteWatcher::changes_pending`], not yet handed out.
-    pending: BTreeSet<PathBuf>,
 }
 
 impl std::fmt::Debug for SiteWatcher {
@@ -79,7 +77,6 @@ impl SiteWatcher {
             events,
             root,
             watched: BTreeSet::new(),
-            pending: BTreeSet::new(),
         };
         site_watcher
             .watcher
@@ -117,7 +114,7 @@ impl SiteWatcher {
     /// Blocks until files change, then returns the changed paths (relative to the site folder,
     /// without duplicates) once the changes have settled. `None` when watching has stopped.
     pub fn next_batch(&mut self) -> Option<BTreeSet<PathBuf>> {
-        let mut batch = std::mem::take(&mut self.pending);
+        let mut batch = BTreeSet::new();
         while batch.is_empty() {
             let paths = self.events.recv().ok()?;
             batch.extend(self.relevant(paths));
@@ -130,23 +127,6 @@ impl SiteWatcher {
         // New folders (content/ created after start) are watched from now on.
         let _ = self.refresh_folders();
         Some(batch)
-    }
-
-    /// Waits up to `quiet` for relevant changes; `true` when some came (they start the next
-    /// batch), `false` when the site stayed quiet.
-    pub fn changes_within(&mut self, quiet: Duration) -> bool {
-        let deadline = Instant::now() + quiet;
-        while self.pending.is_empty() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.events.recv_timeout(left) {
-                Ok(paths) => {
-                    let relevant = self.relevant(paths);
-                    self.pending.extend(relevant);
-                }
-                Err(_) => break,
-            }
-        }
-        !self.pending.is_empty()
     }
 
     fn collect_until_quiet(
