@@ -7,7 +7,7 @@ use super::condition::{Condition, Target};
 use super::matching::HeadingForms;
 use super::pack::{CheckKind, Pack, Rule};
 use super::period::{has_period_field, period_start, FinancialYear, YearRange};
-use crate::content::markdown::count_words;
+use crate::content::markdown::{count_words, normalise_heading};
 use crate::content::{Document, Field, FieldTable, FieldValue, Kind};
 
 /// Words that fill a field without saying anything.
@@ -43,7 +43,7 @@ pub struct DocView<'a> {
     pub doc: &'a Document,
     forms: Vec<HeadingForms>,
     /// The body's plain text, lower case, blocks joined by one space.
-    pub text: String,
+    pub text: &'a str,
 }
 
 impl<'a> DocView<'a> {
@@ -53,10 +53,13 @@ impl<'a> DocView<'a> {
             .body
             .outline
             .iter()
-            .map(|h| HeadingForms::new(&h.normalised))
+            .map(|h| HeadingForms::new(&normalise_heading(&h.text)))
             .collect();
-        let text = plain_text(doc, |_| true);
-        DocView { doc, forms, text }
+        DocView {
+            doc,
+            forms,
+            text: doc.body.text.as_str(),
+        }
     }
 
     /// Indexes of the outline entries a section spans: the heading and its sub-sections.
@@ -85,9 +88,12 @@ impl<'a> DocView<'a> {
         let end = self.section_end_line(i);
         let in_section = |line: u32| line >= start && line < end;
         self.doc.body.links.iter().any(|l| in_section(l.line))
-            || self.doc.body.text.iter().any(|b| {
-                in_section(b.line) && (b.text.contains("http://") || b.text.contains("https://"))
-            })
+            || self
+                .doc
+                .body
+                .text
+                .blocks()
+                .any(|b| in_section(b.line) && b.has_web_address)
     }
 
     /// Headings matching any of a rule's patterns.
@@ -108,21 +114,12 @@ impl<'a> DocView<'a> {
         if spans.is_empty() {
             return None;
         }
-        Some(plain_text(self.doc, |section| {
-            section.is_some_and(|s| spans.iter().any(|r| r.contains(&s)))
-        }))
+        Some(
+            self.doc.body.text.joined_where(|section| {
+                section.is_some_and(|s| spans.iter().any(|r| r.contains(&s)))
+            }),
+        )
     }
-}
-
-fn plain_text(doc: &Document, keep: impl Fn(Option<usize>) -> bool) -> String {
-    let mut text = String::new();
-    for block in doc.body.text.iter().filter(|b| keep(b.section)) {
-        if !text.is_empty() {
-            text.push(' ');
-        }
-        text.push_str(&block.text.to_lowercase());
-    }
-    text
 }
 
 /// What a rule is evaluated against.
@@ -217,10 +214,12 @@ fn mention_hint(rule: &Rule, view: &DocView<'_>) -> Option<String> {
     if rule.check == CheckKind::Keyword || rule.keywords.is_empty() {
         return None;
     }
-    let block = view.doc.body.text.iter().find(|b| {
-        let t = b.text.to_lowercase();
-        rule.keywords.iter().any(|k| k.is_match(&t))
-    })?;
+    let block = view
+        .doc
+        .body
+        .text
+        .blocks()
+        .find(|b| rule.keywords.iter().any(|k| k.is_match(b.text)))?;
     Some(format!(
         "; the topic is mentioned at line {} but has no heading of its own",
         block.line
@@ -598,7 +597,7 @@ fn keyword_check(rule: &Rule, view: &DocView<'_>, cx: &Context<'_>) -> Outcome {
             }
             None => "",
         },
-        None => &view.text,
+        None => view.text,
     };
     if keywords_match(rule, text) {
         return Outcome::Met(None);

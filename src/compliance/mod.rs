@@ -432,7 +432,7 @@ fn check_document(
         regime: pack.regime().to_string(),
         duties,
     };
-    let hits = SiteKeywordHits::of_text(site_pack, &view.text);
+    let hits = SiteKeywordHits::of_text(site_pack, view.text);
     DocumentCheck {
         duties,
         diagnostics,

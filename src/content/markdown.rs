@@ -7,6 +7,8 @@
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::config::RawHtmlPolicy;
+use crate::content::plain_text::exact_copy;
+pub use crate::content::plain_text::{collapse_spaces, BodyText, TextBlock};
 
 /// A heading in a document's body.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -15,25 +17,12 @@ pub struct Heading {
     pub level: u8,
     /// The heading's plain text.
     pub text: String,
-    /// The text normalised for matching (see [`normalise_heading`]).
-    pub normalised: String,
     /// The `id` attribute, unique in the page.
     pub id: String,
     /// 1-based line in the file.
     pub line: u32,
     /// Words of the whole section under it, sub-sections included, heading text excluded.
     pub words: u32,
-}
-
-/// A paragraph, list item, cell or heading of plain text, for keyword rules.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TextBlock {
-    /// 1-based line where it starts.
-    pub line: u32,
-    /// Index into the outline of the section it is in (the nearest heading above).
-    pub section: Option<usize>,
-    /// Its plain text (links reduced to their text).
-    pub text: String,
 }
 
 /// A link in the body.
@@ -78,8 +67,8 @@ pub struct RenderedBody {
     pub html: String,
     /// Headings, in order.
     pub outline: Vec<Heading>,
-    /// Plain text blocks, in order.
-    pub text: Vec<TextBlock>,
+    /// Plain text blocks, in order, in lower case (for keyword rules).
+    pub text: BodyText,
     /// Links, in order.
     pub links: Vec<Link>,
     /// Images, in order.
@@ -169,6 +158,8 @@ pub fn parse_body(
     // Per-heading state: (index into events of the Start tag, text so far).
     let mut heading: Option<(usize, String, u32)> = None;
     let mut block: Option<(u32, String)> = None;
+    // The buffer a block's text is gathered in, reused from block to block.
+    let mut block_text = String::new();
     let mut link: Option<(String, String, u32, u32)> = None;
     let mut image: Option<(String, String, u32, u32)> = None;
     let mut in_table_head = false;
@@ -186,21 +177,17 @@ pub fn parse_body(
                 let _ = level;
             }
             Event::End(TagEnd::Heading(level)) => {
-                if let Some((start, text, line)) = heading.take() {
-                    let text = collapse_spaces(&text);
+                if let Some((start, raw, line)) = heading.take() {
+                    let text = collapse_spaces(&raw);
                     let id = ids.unique(&slugify(&text));
                     if let Some(Event::Start(Tag::Heading { id: slot, .. })) = events.get_mut(start)
                     {
                         *slot = Some(CowStr::from(id.clone()));
                     }
-                    out.text.push(TextBlock {
-                        line,
-                        section: Some(out.outline.len()),
-                        text: text.clone(),
-                    });
+                    out.text
+                        .push_block(&raw, line, Some(out.outline.len()), true);
                     out.outline.push(Heading {
                         level: heading_level(*level),
-                        normalised: normalise_heading(&text),
                         text,
                         id,
                         line,
@@ -213,25 +200,20 @@ pub fn parse_body(
                 if block.is_none() && heading.is_none() =>
             {
                 let (line, _) = index.locate(body, range.start);
-                block = Some((line, String::new()));
+                block_text.clear();
+                block = Some((line, std::mem::take(&mut block_text)));
             }
             Event::End(
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
             ) => {
-                if let Some((line, text)) = block.take() {
-                    let (text, words) = collapse_spaces_counting_words(&text);
-                    if !text.is_empty() {
-                        out.word_count += words;
-                        if let Some(w) = section_words.last_mut() {
-                            *w += words;
-                        }
-                        let section = out.outline.len().checked_sub(1);
-                        out.text.push(TextBlock {
-                            line,
-                            section,
-                            text,
-                        });
+                if let Some((line, raw)) = block.take() {
+                    let section = out.outline.len().checked_sub(1);
+                    let words = out.text.push_block(&raw, line, section, false);
+                    out.word_count += words;
+                    if let Some(w) = section_words.last_mut() {
+                        *w += words;
                     }
+                    block_text = raw;
                 }
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
@@ -340,12 +322,13 @@ pub fn parse_body(
         out.outline[i].words = section_words[i] + sub;
     }
 
+    out.text.shrink_to_fit();
     if html == BodyHtml::Render {
         let rendered = body_html(events, raw_html, out.has_raw_html, body.len());
         out.html = if table_labels.is_empty() {
-            rendered
+            exact_copy(rendered)
         } else {
-            wrap_tables(&rendered, &table_labels)
+            exact_copy(wrap_tables(&rendered, &table_labels))
         };
     }
     out
@@ -680,47 +663,6 @@ pub fn sanitize(html: &str) -> String {
         .to_string()
 }
 
-fn collapse_spaces(s: &str) -> String {
-    collapse_spaces_counting_words(s).0
-}
-
-/// `s` with every run of white space made one space and the ends trimmed, and the number of
-/// its words (as [`count_words`] counts them), in one pass: this runs on every block of every
-/// document.
-fn collapse_spaces_counting_words(s: &str) -> (String, u32) {
-    let mut out = String::with_capacity(s.len());
-    let mut words = 0;
-    // The word being read: where it starts, and whether it holds a letter or digit yet.
-    let mut word: Option<(usize, bool)> = None;
-    let mut end_word = |out: &mut String, word: &mut Option<(usize, bool)>, at: usize| {
-        if let Some((start, alphanumeric)) = word.take() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(&s[start..at]);
-            words += u32::from(alphanumeric);
-        }
-    };
-    for (i, c) in s.char_indices() {
-        let (space, alphanumeric) = if c.is_ascii() {
-            (
-                c.is_ascii_whitespace() || c == '\u{b}',
-                c.is_ascii_alphanumeric(),
-            )
-        } else {
-            (c.is_whitespace(), c.is_alphanumeric())
-        };
-        if space {
-            end_word(&mut out, &mut word, i);
-        } else {
-            let (_, has) = word.get_or_insert((i, false));
-            *has |= alphanumeric;
-        }
-    }
-    end_word(&mut out, &mut word, s.len());
-    (out, words)
-}
-
 /// A heading's text as an `id`: lower case, letters and digits, words joined by hyphens.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
@@ -864,24 +806,6 @@ mod tests {
             2,
             "vertical tab and form feed split"
         );
-    }
-
-    #[test]
-    fn collapsing_spaces_counts_words_as_count_words_does() {
-        for text in [
-            "",
-            "  one two\tthree\n",
-            "a - b – 42 ... c’s",
-            "naïve\u{a0}café\u{3000}x ",
-            "\u{b}x\u{c}y\u{85}z",
-        ] {
-            let (collapsed, words) = collapse_spaces_counting_words(text);
-            assert_eq!(
-                collapsed,
-                text.split_whitespace().collect::<Vec<_>>().join(" ")
-            );
-            assert_eq!(words, count_words(text), "{text:?}");
-        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod front_matter;
 pub mod kind;
 pub mod markdown;
 pub mod period;
+pub mod plain_text;
 pub mod regime;
 
 use std::collections::HashMap;
