@@ -58,6 +58,54 @@ fn demo_site_builds_a_page_for_every_document() {
 }
 
 #[test]
+fn pages_are_minified_only_when_site_toml_asks() {
+    let site = copy_demo_site();
+    let page = |name: &str| {
+        let run = ccg_site(&["build", "--site", site.path().to_str().unwrap()]);
+        assert_eq!(run.code, 0, "{}", run.all());
+        std::fs::read_to_string(site.path().join("public").join(name)).unwrap()
+    };
+    let plain = page("annual-reports/2023-24/index.html");
+    assert!(
+        plain.contains("<div class=\"prose\">"),
+        "written as rendered"
+    );
+    assert!(
+        plain.contains("href=\"/annual-reports/\"") && !plain.contains("&#x2F;"),
+        "URLs are written with plain slashes"
+    );
+    let config = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}\n[build]\nminify = true\n")).unwrap();
+    let minified = page("annual-reports/2023-24/index.html");
+    assert!(minified.contains("<div class=prose>"), "minified");
+    assert!(minified.len() < plain.len());
+    assert_eq!(
+        visible_text(&minified),
+        visible_text(&plain),
+        "the same text, give or take spaces and character references"
+    );
+}
+
+/// A page's text outside tags, without white space, with `'`, `"` and `&` decoded.
+fn visible_text(html: &str) -> String {
+    let mut text = String::new();
+    for (i, part) in html.split('<').enumerate() {
+        let outside = if i == 0 {
+            part
+        } else {
+            part.split_once('>').map_or("", |p| p.1)
+        };
+        text.push_str(outside);
+    }
+    text.split_whitespace()
+        .collect::<String>()
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+#[test]
 fn init_writes_a_site_that_builds() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("my-ccg");

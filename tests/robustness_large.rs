@@ -30,7 +30,8 @@ fn one_page_site(body: &str, policy: &str) -> tempfile::TempDir {
         &config_path,
         config.replace(
             "raw_html = \"sanitize\"",
-            &format!("raw_html = \"{policy}\""),
+            // The minifier is on: these pages must get through it too.
+            &format!("raw_html = \"{policy}\"\n\n[build]\nminify = true"),
         ),
     )
     .expect("site.toml");

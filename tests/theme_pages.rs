@@ -135,7 +135,7 @@ fn an_icb_site_speaks_of_its_board_and_introduces_its_plans() {
     for (path, html) in pages(&out) {
         let theme_page = !path.contains("/compliance/") && !html.contains("notice--archived");
         let main = html.split("<main").nth(1).unwrap_or("");
-        let own_words = main.split("class=prose").next().unwrap_or(main);
+        let own_words = main.split("class=\"prose\"").next().unwrap_or(main);
         assert!(
             !(theme_page && own_words.contains("governing body")),
             "{path} speaks of a governing body"
