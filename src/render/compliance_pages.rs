@@ -13,7 +13,9 @@ use tera::Context;
 use crate::compliance::{DocumentDuties, Duty, DutyStatus, Report};
 use crate::content::compliance_urls::{page_url, section_url, COMPLIANCE_URL};
 use crate::content::Kind;
-use crate::render::{PageJob, SiteContext};
+use crate::error::SiteError;
+use crate::output::OutputFile;
+use crate::render::{PageJob, SiteContext, Theme};
 
 /// How many documents one page of a compliance section shows.
 pub const DOCUMENTS_PER_PAGE: usize = 50;
@@ -341,14 +343,77 @@ fn section_json(section: &Section) -> Value {
     value
 }
 
-/// The context of page `number` of a section (`compliance-section.html`): that page's
-/// documents with their duties, and the pagination.
-pub fn section_context(
+/// Renders page `number` of a section with `compliance-section.html` and minifies it. The
+/// documents' duty tables, most of the page, are written here rather than by the template (at
+/// 10,000 documents they are 200,000 rows, which Tera and the minifier would take seconds
+/// over): the template places each with `{{ doc.duty_table | safe }}`, which stands for the
+/// table while the rest of the page is rendered and minified, and the tables, already compact,
+/// are put in its place afterwards.
+pub fn render_section_page(
+    theme: &Theme,
     ctx: &SiteContext,
     section: &Section,
     number: usize,
     report: &Report,
-) -> Context {
+) -> Result<OutputFile, SiteError> {
+    let (context, tables) = section_context(ctx, section, number, report);
+    let html = theme.render("compliance-section.html", &context)?;
+    let minified = crate::output::minify(html.as_bytes());
+    Ok(OutputFile {
+        path: crate::content::output_path_for_url(&section.page_url(number)),
+        bytes: put_tables_in_place(&minified, &tables),
+    })
+}
+
+/// Stands for duty table `N` of a page (`<ccg-site-duty-table-N>`): an element, so that no
+/// text of a document (which the template escapes) can look like it.
+const TABLE_MARK: &str = "ccg-site-duty-table-";
+
+fn table_mark(index: usize) -> String {
+    format!("<{TABLE_MARK}{index}></{TABLE_MARK}{index}>")
+}
+
+/// `page` with each table mark replaced by its table; marks of unknown tables are left out.
+fn put_tables_in_place(page: &[u8], tables: &[String]) -> Vec<u8> {
+    let open = format!("<{TABLE_MARK}");
+    let mut out = Vec::with_capacity(page.len() + tables.iter().map(String::len).sum::<usize>());
+    let mut rest = page;
+    while let Some(at) = find_bytes(rest, open.as_bytes()) {
+        out.extend_from_slice(&rest[..at]);
+        let after = &rest[at + open.len()..];
+        let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
+        let index = std::str::from_utf8(&after[..digits])
+            .ok()
+            .and_then(|n| n.parse::<usize>().ok());
+        let mark = index.map(table_mark).unwrap_or_default();
+        match index.and_then(|i| tables.get(i)) {
+            Some(table) if rest[at..].starts_with(mark.as_bytes()) => {
+                out.extend_from_slice(table.as_bytes());
+                rest = &rest[at + mark.len()..];
+            }
+            _ => {
+                out.extend_from_slice(open.as_bytes());
+                rest = after;
+            }
+        }
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The context of page `number` of a section (`compliance-section.html`): that page's
+/// documents, the duties their kind has (with the law), and the pagination; and each
+/// document's duty table, which the context holds as a mark (see [`render_section_page`]).
+fn section_context(
+    ctx: &SiteContext,
+    section: &Section,
+    number: usize,
+    report: &Report,
+) -> (Context, Vec<String>) {
     let url = section.page_url(number);
     let mut page = ctx.base(
         &url,
@@ -356,12 +421,21 @@ pub fn section_context(
         "kind-compliance".into(),
     );
     let first = number.saturating_sub(1) * DOCUMENTS_PER_PAGE + 1;
-    let documents: Vec<Value> = section
+    let outcomes: Vec<&DocumentDuties> = section
         .page_outcomes(number)
         .iter()
         .filter_map(|i| report.outcomes.get(*i))
+        .collect();
+    let documents: Vec<Value> = outcomes
+        .iter()
         .zip(first..)
-        .map(|(outcome, position)| document_json(outcome, position))
+        .enumerate()
+        .map(|(index, (outcome, position))| document_json(outcome, position, index))
+        .collect();
+    let tables = outcomes
+        .iter()
+        .zip(first..)
+        .map(|(outcome, position)| duty_table(outcome, position))
         .collect();
     page.insert(
         "compliance",
@@ -370,14 +444,16 @@ pub fn section_context(
             "summary_url": COMPLIANCE_URL,
             "section": section_json(section),
             "pagination": pagination(section, number, documents.len()),
+            "duties": duties_of(&outcomes),
             "documents": documents,
         }),
     );
-    page.into_context()
+    (page.into_context(), tables)
 }
 
-/// One document on a section page; `number` is its place in the section (1-based).
-fn document_json(outcome: &DocumentDuties, number: usize) -> Value {
+/// One document on a section page; `number` is its place in the section (1-based), `index`
+/// its place on the page.
+fn document_json(outcome: &DocumentDuties, number: usize, index: usize) -> Value {
     json!({
         "number": number,
         "title": outcome.title,
@@ -385,10 +461,96 @@ fn document_json(outcome: &DocumentDuties, number: usize) -> Value {
         "kind": outcome.kind.as_str(),
         "kind_title": outcome.kind.title(),
         "regime": outcome.regime,
-        "duties": outcome.duties,
+        "duty_count": outcome.duties.len(),
         "met": count(&outcome.duties, DutyStatus::Met),
         "missing": count(&outcome.duties, DutyStatus::Missing),
+        "duty_table": table_mark(index),
     })
+}
+
+/// The duties the page's documents have, each once, in order: what the law asks and where.
+fn duties_of(outcomes: &[&DocumentDuties]) -> Value {
+    let mut seen = BTreeSet::new();
+    let duties: Vec<Value> = outcomes
+        .iter()
+        .flat_map(|o| o.duties.iter())
+        .filter(|d| seen.insert(d.rule.as_str()))
+        .map(|d| {
+            json!({
+                "rule": d.rule,
+                "explanation": d.explanation,
+                "citation": d.citation,
+                "verified": d.verified,
+                "severity": d.severity,
+            })
+        })
+        .collect();
+    Value::Array(duties)
+}
+
+/// A document's duty table, as compact HTML: each duty, whether it is met, and the section
+/// that meets it (the law is in the page's table of duties, once for all its documents).
+fn duty_table(outcome: &DocumentDuties, number: usize) -> String {
+    let mut html = String::with_capacity(200 + outcome.duties.len() * 200);
+    html.push_str(&format!(
+        "<div class=table-region role=region aria-labelledby=duties-{number}-caption tabindex=0>\
+         <table class=\"data-table duty-table duty-table--compact\"><caption id=duties-{number}-caption>Duties of "
+    ));
+    push_escaped(&mut html, &outcome.title);
+    html.push_str(
+        "</caption><thead><tr><th scope=col>Duty</th><th scope=col>Status</th>\
+         <th scope=col>Where</th></tr></thead><tbody>",
+    );
+    for duty in &outcome.duties {
+        push_duty_row(&mut html, duty);
+    }
+    html.push_str("</tbody></table></div>");
+    html
+}
+
+fn push_duty_row(html: &mut String, duty: &Duty) {
+    html.push_str("<tr><th scope=row>");
+    push_escaped(html, &duty.explanation);
+    if duty.severity == crate::compliance::Severity::Warning {
+        html.push_str(" <span class=hint>(recommended)</span>");
+    }
+    html.push_str("</th><td>");
+    html.push_str(match duty.status {
+        DutyStatus::Met => "<span class=\"tag tag--done\">Met</span>",
+        DutyStatus::Missing => "<span class=\"tag tag--not-done\">Missing</span>",
+        DutyStatus::Waived => "<span class=\"tag tag--partly-done\">Set aside</span>",
+        DutyStatus::NotApplicable => "<span class=tag>Not applicable</span>",
+    });
+    html.push_str("</td><td>");
+    if !duty.section_url.is_empty() {
+        html.push_str("<a href=\"");
+        push_escaped(html, &duty.section_url);
+        html.push_str("\">");
+        let text = if duty.section_text.is_empty() {
+            "Section"
+        } else {
+            &duty.section_text
+        };
+        push_escaped(html, text);
+        html.push_str("</a>");
+    } else {
+        push_escaped(html, &duty.section_text);
+    }
+    html.push_str("</td></tr>");
+}
+
+/// Appends `text` to `html` with `&`, `<`, `>`, `"` and `'` escaped.
+fn push_escaped(html: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '"' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#39;"),
+            c => html.push(c),
+        }
+    }
 }
 
 /// Where page `number` of `section` sits among its pages: `{page, pages, first, last,
@@ -566,6 +728,49 @@ mod tests {
                 PageJob::ComplianceSection { page: 2, .. }
             ]
         ));
+    }
+
+    #[test]
+    fn duty_tables_take_the_place_of_their_marks_only() {
+        let tables = [
+            "<table>0</table>".to_string(),
+            "<table>1</table>".to_string(),
+        ];
+        let page = format!(
+            "<p>{}</p><p>{}</p><p>&lt;{TABLE_MARK}0></p><p><{TABLE_MARK}7></{TABLE_MARK}7></p>",
+            table_mark(1),
+            table_mark(0)
+        );
+        let out = String::from_utf8(put_tables_in_place(page.as_bytes(), &tables)).unwrap();
+        assert_eq!(
+            out,
+            format!(
+                "<p><table>1</table></p><p><table>0</table></p><p>&lt;{TABLE_MARK}0></p><p><{TABLE_MARK}7></{TABLE_MARK}7></p>"
+            )
+        );
+        let minified =
+            crate::output::minify(format!("<div>\n {} \n</div>", table_mark(0)).as_bytes());
+        let out = String::from_utf8(put_tables_in_place(&minified, &tables)).unwrap();
+        assert!(
+            out.contains("<table>0</table>"),
+            "a mark survives the minifier: {out}"
+        );
+    }
+
+    #[test]
+    fn a_duty_table_escapes_what_documents_write() {
+        let mut report = outcome("r", Kind::AnnualReport, "ccg-2013", &[Met, Missing]);
+        report.title = "A <b>\"bold\"</b> & 'quoted' title".into();
+        report.duties[0].section_url = "/r/#a\"onmouseover=\"x".into();
+        report.duties[0].section_text = "<script>".into();
+        let table = duty_table(&report, 3);
+        assert!(table.contains(
+            "Duties of A &lt;b&gt;&quot;bold&quot;&lt;/b&gt; &amp; &#39;quoted&#39; title"
+        ));
+        assert!(table.contains("href=\"/r/#a&quot;onmouseover=&quot;x\">&lt;script&gt;</a>"));
+        assert!(table.contains("aria-labelledby=duties-3-caption"));
+        assert_eq!(table.matches("scope=row").count(), 2);
+        assert!(table.contains("tag--not-done"));
     }
 
     #[test]

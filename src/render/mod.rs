@@ -458,11 +458,9 @@ pub fn render_job(
             "compliance.html".to_string(),
             compliance_pages::summary_context(ctx, plan, report),
         ),
-        PageJob::ComplianceSection { section, page } => (
-            crate::content::output_path_for_url(&section.page_url(*page)),
-            "compliance-section.html".to_string(),
-            compliance_pages::section_context(ctx, section, *page, report),
-        ),
+        PageJob::ComplianceSection { section, page } => {
+            return compliance_pages::render_section_page(theme, ctx, section, *page, report);
+        }
         PageJob::NotFound => (
             "404.html".to_string(),
             "404.html".to_string(),
