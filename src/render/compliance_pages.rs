@@ -401,8 +401,19 @@ fn put_tables_in_place(page: &[u8], tables: &[String]) -> Vec<u8> {
     out
 }
 
+/// Where `needle` first occurs in `haystack`: candidates are found by their first byte, so that
+/// a page is scanned once rather than compared at every position.
 fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    let first = *needle.first()?;
+    let mut from = 0;
+    while let Some(offset) = haystack.get(from..)?.iter().position(|b| *b == first) {
+        let at = from + offset;
+        if haystack[at..].starts_with(needle) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// The context of page `number` of a section (`compliance-section.html`): that page's
@@ -539,18 +550,25 @@ fn push_duty_row(html: &mut String, duty: &Duty) {
     html.push_str("</td></tr>");
 }
 
-/// Appends `text` to `html` with `&`, `<`, `>`, `"` and `'` escaped.
+/// Appends `text` to `html` with `&`, `<`, `>`, `"` and `'` escaped (the text between them
+/// is copied whole).
 fn push_escaped(html: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => html.push_str("&amp;"),
-            '<' => html.push_str("&lt;"),
-            '>' => html.push_str("&gt;"),
-            '"' => html.push_str("&quot;"),
-            '\'' => html.push_str("&#39;"),
-            c => html.push(c),
-        }
+    let mut copied = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // `at` is an ASCII byte's place, so a character boundary.
+        html.push_str(&text[copied..at]);
+        html.push_str(entity);
+        copied = at + 1;
     }
+    html.push_str(&text[copied..]);
 }
 
 /// Where page `number` of `section` sits among its pages: `{page, pages, first, last,
