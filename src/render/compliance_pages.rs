@@ -15,7 +15,7 @@ use crate::content::compliance_urls::{page_url, section_url, COMPLIANCE_URL};
 use crate::content::Kind;
 use crate::error::SiteError;
 use crate::output::OutputFile;
-use crate::render::{PageJob, SiteContext, Theme};
+use crate::render::{push_escaped_html, PageJob, SiteContext, Theme};
 
 /// How many documents one page of a compliance section shows.
 pub const DOCUMENTS_PER_PAGE: usize = 50;
@@ -343,7 +343,8 @@ fn section_json(section: &Section) -> Value {
     value
 }
 
-/// Renders page `number` of a section with `compliance-section.html` and minifies it. The
+/// Renders page `number` of a section with `compliance-section.html` (minified when `minify`
+/// is set: `[build] minify` in site.toml). The
 /// documents' duty tables, most of the page, are written here rather than by the template (at
 /// 10,000 documents they are 200,000 rows, which Tera and the minifier would take seconds
 /// over): the template places each with `{{ doc.duty_table | safe }}`, which stands for the
@@ -355,13 +356,18 @@ pub fn render_section_page(
     section: &Section,
     number: usize,
     report: &Report,
+    minify: bool,
 ) -> Result<OutputFile, SiteError> {
     let (context, tables) = section_context(ctx, section, number, report);
     let html = theme.render("compliance-section.html", &context)?;
-    let minified = crate::output::minify(html.as_bytes());
+    let page = if minify {
+        crate::output::minify(html.as_bytes())
+    } else {
+        html.into_bytes()
+    };
     Ok(OutputFile {
         path: crate::content::output_path_for_url(&section.page_url(number)),
-        bytes: put_tables_in_place(&minified, &tables),
+        bytes: put_tables_in_place(&page, &tables),
     })
 }
 
@@ -378,7 +384,7 @@ fn put_tables_in_place(page: &[u8], tables: &[String]) -> Vec<u8> {
     let open = format!("<{TABLE_MARK}");
     let mut out = Vec::with_capacity(page.len() + tables.iter().map(String::len).sum::<usize>());
     let mut rest = page;
-    while let Some(at) = find_bytes(rest, open.as_bytes()) {
+    while let Some(at) = memchr::memmem::find(rest, open.as_bytes()) {
         out.extend_from_slice(&rest[..at]);
         let after = &rest[at + open.len()..];
         let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -399,21 +405,6 @@ fn put_tables_in_place(page: &[u8], tables: &[String]) -> Vec<u8> {
     }
     out.extend_from_slice(rest);
     out
-}
-
-/// Where `needle` first occurs in `haystack`: candidates are found by their first byte, so that
-/// a page is scanned once rather than compared at every position.
-fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    let first = *needle.first()?;
-    let mut from = 0;
-    while let Some(offset) = haystack.get(from..)?.iter().position(|b| *b == first) {
-        let at = from + offset;
-        if haystack[at..].starts_with(needle) {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
 }
 
 /// The context of page `number` of a section (`compliance-section.html`): that page's
@@ -507,7 +498,7 @@ fn duty_table(outcome: &DocumentDuties, number: usize) -> String {
         "<div class=table-region role=region aria-labelledby=duties-{number}-caption tabindex=0>\
          <table class=\"data-table duty-table duty-table--compact\"><caption id=duties-{number}-caption>Duties of "
     ));
-    push_escaped(&mut html, &outcome.title);
+    push_escaped_html(&mut html, &outcome.title);
     html.push_str(
         "</caption><thead><tr><th scope=col>Duty</th><th scope=col>Status</th>\
          <th scope=col>Where</th></tr></thead><tbody>",
@@ -521,7 +512,7 @@ fn duty_table(outcome: &DocumentDuties, number: usize) -> String {
 
 fn push_duty_row(html: &mut String, duty: &Duty) {
     html.push_str("<tr><th scope=row>");
-    push_escaped(html, &duty.explanation);
+    push_escaped_html(html, &duty.explanation);
     if duty.severity == crate::compliance::Severity::Warning {
         html.push_str(" <span class=hint>(recommended)</span>");
     }
@@ -535,40 +526,19 @@ fn push_duty_row(html: &mut String, duty: &Duty) {
     html.push_str("</td><td>");
     if !duty.section_url.is_empty() {
         html.push_str("<a href=\"");
-        push_escaped(html, &duty.section_url);
+        push_escaped_html(html, &duty.section_url);
         html.push_str("\">");
         let text = if duty.section_text.is_empty() {
             "Section"
         } else {
             &duty.section_text
         };
-        push_escaped(html, text);
+        push_escaped_html(html, text);
         html.push_str("</a>");
     } else {
-        push_escaped(html, &duty.section_text);
+        push_escaped_html(html, &duty.section_text);
     }
     html.push_str("</td></tr>");
-}
-
-/// Appends `text` to `html` with `&`, `<`, `>`, `"` and `'` escaped (the text between them
-/// is copied whole).
-fn push_escaped(html: &mut String, text: &str) {
-    let mut copied = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        // `at` is an ASCII byte's place, so a character boundary.
-        html.push_str(&text[copied..at]);
-        html.push_str(entity);
-        copied = at + 1;
-    }
-    html.push_str(&text[copied..]);
 }
 
 /// Where page `number` of `section` sits among its pages: `{page, pages, first, last,

@@ -173,6 +173,12 @@ fn new_tera() -> Tera {
 /// and made every URL in a page three times longer), and it copies runs of plain text whole.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
+    push_escaped_html(&mut out, input);
+    out
+}
+
+/// Appends `input` to `out`, escaped as [`escape_html`] does.
+pub fn push_escaped_html(out: &mut String, input: &str) {
     let mut plain = 0;
     for (at, byte) in input.bytes().enumerate() {
         let entity = match byte {
@@ -188,7 +194,6 @@ pub fn escape_html(input: &str) -> String {
         plain = at + 1;
     }
     out.push_str(&input[plain..]);
-    out
 }
 
 fn read_overrides(
@@ -459,7 +464,10 @@ pub fn render_job(
             compliance_pages::summary_context(ctx, plan, report),
         ),
         PageJob::ComplianceSection { section, page } => {
-            return compliance_pages::render_section_page(theme, ctx, section, *page, report);
+            let minify = site.config.config.build.minify;
+            return compliance_pages::render_section_page(
+                theme, ctx, section, *page, report, minify,
+            );
         }
         PageJob::NotFound => (
             "404.html".to_string(),
