@@ -420,7 +420,7 @@ fn section_context(
     let mut page = ctx.base(
         &url,
         json!([{"title": "Home", "url": "/"}, {"title": "How we meet our legal duties", "url": COMPLIANCE_URL}]),
-        "kind-compliance".into(),
+        "kind-compliance-section".into(),
     );
     let first = number.saturating_sub(1) * DOCUMENTS_PER_PAGE + 1;
     let outcomes: Vec<&DocumentDuties> = section
