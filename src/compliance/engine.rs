@@ -1,10 +1,14 @@
 //! The engine: evaluates one rule of a pack against one document (or the whole site) and says
 //! whether the duty is met, not applicable, or which findings show it is not.
 
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use time::Date;
 
 use super::condition::{Condition, Target};
-use super::matching::HeadingForms;
+use super::matching::{HeadingForms, HeadingPatternSet, PatternMatches};
 use super::pack::{CheckKind, Pack, Rule};
 use super::period::{has_period_field, period_start, FinancialYear, YearRange};
 use crate::content::markdown::{count_words, normalise_heading};
@@ -41,24 +45,87 @@ pub enum Outcome {
 pub struct DocView<'a> {
     /// The document.
     pub doc: &'a Document,
-    forms: Vec<HeadingForms>,
+    /// Each heading in the forms patterns match, made when a pattern is asked on its own.
+    forms: OnceCell<Vec<HeadingForms>>,
+    /// The pack whose heading patterns each heading was matched against at once, and what
+    /// each heading matched.
+    matched: Option<(&'a Pack, Vec<Rc<PatternMatches>>)>,
     /// The body's plain text, lower case, blocks joined by one space.
     pub text: &'a str,
 }
 
+/// Heading texts remembered per thread and pack before the memory is cleared.
+const REMEMBERED_HEADINGS: usize = 50_000;
+
+thread_local! {
+    /// What each heading text matched, per pack (by [`Pack::serial`]), on this thread. A site's
+    /// documents repeat their headings (every annual report has its "Quality" section) and
+    /// matching one heading takes thousands of instructions: its three forms, three searches.
+    static MATCHED: RefCell<HashMap<usize, HashMap<String, Rc<PatternMatches>>>> =
+        RefCell::new(HashMap::new());
+}
+
+/// The patterns of `pack`'s set that a heading's text matches, remembered on this thread.
+fn remembered_matching(pack: &Pack, set: &HeadingPatternSet, text: &str) -> Rc<PatternMatches> {
+    MATCHED.with_borrow_mut(|packs| {
+        let seen = packs.entry(pack.serial()).or_default();
+        if let Some(found) = seen.get(text) {
+            return Rc::clone(found);
+        }
+        if seen.len() >= REMEMBERED_HEADINGS {
+            seen.clear();
+        }
+        let found = Rc::new(set.matching(&heading_forms(text)));
+        seen.insert(text.to_string(), Rc::clone(&found));
+        found
+    })
+}
+
+/// A heading's text in the forms patterns match.
+fn heading_forms(text: &str) -> HeadingForms {
+    HeadingForms::new(&normalise_heading(text))
+}
+
 impl<'a> DocView<'a> {
-    /// Prepares a document.
+    /// Prepares a document; its headings are matched against each rule's patterns when asked.
     pub fn new(doc: &'a Document) -> Self {
-        let forms = doc
-            .body
-            .outline
-            .iter()
-            .map(|h| HeadingForms::new(&normalise_heading(&h.text)))
-            .collect();
         DocView {
             doc,
-            forms,
+            forms: OnceCell::new(),
+            matched: None,
             text: doc.body.text.as_str(),
+        }
+    }
+
+    /// Prepares a document to be checked against `pack`: each heading is matched against all
+    /// of the pack's heading patterns at once (or found among the headings already matched).
+    pub fn for_pack(doc: &'a Document, pack: &'a Pack) -> Self {
+        let mut view = DocView::new(doc);
+        if let Some(set) = &pack.headings {
+            let outline = &doc.body.outline;
+            let matched = outline
+                .iter()
+                .map(|h| remembered_matching(pack, set, &h.text))
+                .collect();
+            view.matched = Some((pack, matched));
+        }
+        view
+    }
+
+    fn forms(&self) -> &[HeadingForms] {
+        self.forms.get_or_init(|| {
+            let outline = &self.doc.body.outline;
+            outline.iter().map(|h| heading_forms(&h.text)).collect()
+        })
+    }
+
+    /// Whether heading `i` matches pattern `p` of `rule`.
+    fn heading_matches(&self, rule: &Rule, p: usize, i: usize) -> bool {
+        match &self.matched {
+            Some((pack, matched)) if pack.holds(rule) => {
+                matched[i].contains(rule.first_heading + p)
+            }
+            _ => rule.headings[p].matches_forms(&self.forms()[i]),
         }
     }
 
@@ -98,11 +165,8 @@ impl<'a> DocView<'a> {
 
     /// Headings matching any of a rule's patterns.
     fn matching_headings<'r>(&'r self, rule: &'r Rule) -> impl Iterator<Item = usize> + 'r {
-        (0..self.forms.len()).filter(move |&i| {
-            rule.headings
-                .iter()
-                .any(|p| p.matches_forms(&self.forms[i]))
-        })
+        (0..self.doc.body.outline.len())
+            .filter(move |&i| (0..rule.headings.len()).any(|p| self.heading_matches(rule, p, i)))
     }
 
     /// Plain text of the sections matching `rule`'s headings.
@@ -288,12 +352,14 @@ fn heading_all_of(rule: &Rule, view: &DocView<'_>) -> Outcome {
     let missing: Vec<String> = rule
         .headings
         .iter()
-        .filter(|p| {
-            !view.forms.iter().enumerate().any(|(i, f)| {
-                p.matches_forms(f) && view.doc.body.outline[i].words >= rule.def.min_words.max(1)
+        .enumerate()
+        .filter(|(p, _)| {
+            !(0..view.doc.body.outline.len()).any(|i| {
+                view.heading_matches(rule, *p, i)
+                    && view.doc.body.outline[i].words >= rule.def.min_words.max(1)
             })
         })
-        .map(|p| super::explain::pattern_example(&p.source))
+        .map(|(_, p)| super::explain::pattern_example(&p.source))
         .collect();
     if missing.is_empty() {
         let first = view.matching_headings(rule).next();

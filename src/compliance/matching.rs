@@ -15,7 +15,7 @@
 
 use std::sync::OnceLock;
 
-use regex::{Regex, RegexBuilder};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 /// One heading pattern of a rule, compiled in its written and canonical forms.
 #[derive(Debug, Clone)]
@@ -80,6 +80,69 @@ impl HeadingForms {
             trimmed,
             canonical,
         }
+    }
+}
+
+/// Every heading pattern of a pack, compiled together: one pass over each form of a heading
+/// tells which patterns match it, where asking each pattern in turn takes a search per pattern
+/// (an annual report's rules hold about a hundred patterns).
+#[derive(Debug, Clone)]
+pub struct HeadingPatternSet {
+    written: RegexSet,
+    canonical: RegexSet,
+}
+
+/// The patterns of a [`HeadingPatternSet`] one heading matches, by index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PatternMatches(Vec<u64>);
+
+impl PatternMatches {
+    fn insert(&mut self, i: usize) {
+        let (word, bit) = (i / 64, i % 64);
+        if self.0.len() <= word {
+            self.0.resize(word + 1, 0);
+        }
+        self.0[word] |= 1 << bit;
+    }
+
+    /// Whether pattern `i` matches.
+    pub fn contains(&self, i: usize) -> bool {
+        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+}
+
+impl HeadingPatternSet {
+    /// Compiles `patterns` (in order: pattern `i` of the set is `patterns[i]`).
+    pub fn new<'a>(patterns: impl Iterator<Item = &'a HeadingPattern>) -> Result<Self, String> {
+        let sources: Vec<&str> = patterns.map(|p| p.source.as_str()).collect();
+        let canonical: Vec<String> = sources.iter().map(|s| singular_pattern_words(s)).collect();
+        let set = |sources: &[&str]| {
+            RegexSetBuilder::new(sources)
+                .case_insensitive(true)
+                .build()
+                .map_err(|e| format!("heading patterns do not compile together: {e}"))
+        };
+        let canonical: Vec<&str> = canonical.iter().map(String::as_str).collect();
+        Ok(HeadingPatternSet {
+            written: set(&sources)?,
+            canonical: set(&canonical)?,
+        })
+    }
+
+    /// The patterns a heading, given in its three forms, matches: pattern `i` matches exactly
+    /// when `HeadingPattern::matches_forms` says so.
+    pub fn matching(&self, forms: &HeadingForms) -> PatternMatches {
+        let mut found = PatternMatches::default();
+        for (set, text) in [
+            (&self.written, &forms.normalised),
+            (&self.written, &forms.trimmed),
+            (&self.canonical, &forms.canonical),
+        ] {
+            for i in set.matches(text).iter() {
+                found.insert(i);
+            }
+        }
+        found
     }
 }
 
@@ -260,6 +323,53 @@ mod tests {
             r"^(reducing|tackling) (health )?inequalit(y|ies)$",
             "Health"
         ));
+    }
+
+    #[test]
+    fn a_pack_set_matches_what_each_pattern_matches() {
+        for pack in crate::compliance::pack::packs().unwrap() {
+            let set = pack
+                .headings
+                .as_ref()
+                .expect("the patterns compile together");
+            let patterns: Vec<&HeadingPattern> =
+                pack.rules.iter().flat_map(|r| &r.headings).collect();
+            let mut headings: Vec<String> = pack
+                .rules
+                .iter()
+                .flat_map(|r| r.def.aliases.iter().cloned())
+                .collect();
+            let variants: Vec<String> = headings
+                .iter()
+                .flat_map(|h| {
+                    [
+                        format!("The {h}s 2024/25"),
+                        format!("3.1 {}", h.to_uppercase()),
+                        h.replace(" and ", " & "),
+                        format!("{h} report"),
+                    ]
+                })
+                .collect();
+            headings.extend(variants);
+            let mut matched = 0;
+            for heading in &headings {
+                let forms = HeadingForms::new(&normalise_heading(heading));
+                let found = set.matching(&forms);
+                for (i, p) in patterns.iter().enumerate() {
+                    assert_eq!(
+                        found.contains(i),
+                        p.matches_forms(&forms),
+                        "{heading} / {}",
+                        p.source
+                    );
+                    matched += usize::from(found.contains(i));
+                }
+            }
+            assert!(
+                matched > headings.len() / 2,
+                "the headings mostly match something"
+            );
+        }
     }
 
     #[test]

@@ -384,7 +384,7 @@ fn check_document(
 ) -> DocumentCheck {
     let pack = pack_of(doc, site_pack);
     let archived = (pack.regime() != site_pack.regime()).then(|| pack.regime());
-    let view = DocView::new(doc);
+    let view = DocView::for_pack(doc, pack);
     let cx = Context { pack, today };
     let mut duties = Vec::new();
     let mut diagnostics = Vec::new();

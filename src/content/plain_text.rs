@@ -114,7 +114,7 @@ impl BodyText {
                 .unwrap_or(NO_SECTION),
             start,
             end,
-            has_web_address: raw.contains("http://") || raw.contains("https://"),
+            has_web_address: has_web_address(raw),
         });
         words
     }
@@ -142,25 +142,77 @@ pub fn exact_copy(s: String) -> String {
     String::from(s.as_str())
 }
 
-/// What one character is to the collapsing: white space, part of a word, and whether a letter
-/// or digit.
-fn classify(c: char) -> (bool, bool) {
-    if c.is_ascii() {
-        (
-            c.is_ascii_whitespace() || c == '\u{b}',
-            c.is_ascii_alphanumeric(),
-        )
-    } else {
-        (c.is_whitespace(), c.is_alphanumeric())
+/// Whether a byte is ASCII white space as `char::is_whitespace` sees it (vertical tab included).
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+}
+
+/// The character at byte `i` of `s` (a character boundary, outside ASCII), whether it is white
+/// space, and its width in bytes.
+#[cold]
+fn wide_char_at(s: &str, i: usize) -> (char, bool, usize) {
+    match s.get(i..).and_then(|rest| rest.chars().next()) {
+        Some(c) => (c, c.is_whitespace(), c.len_utf8()),
+        None => (char::REPLACEMENT_CHARACTER, false, 1),
     }
+}
+
+/// One word of `raw`: its byte range and whether it holds a letter or digit.
+struct Word {
+    start: usize,
+    end: usize,
+    alphanumeric: bool,
+}
+
+/// The next word of `raw` at or after byte `i` (a character boundary), if any. ASCII bytes are
+/// read as they are; only other characters are decoded.
+fn next_word(raw: &str, mut i: usize) -> Option<Word> {
+    let bytes = raw.as_bytes();
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            if !is_ascii_space(b) {
+                break;
+            }
+            i += 1;
+        } else {
+            let (_, space, width) = wide_char_at(raw, i);
+            if !space {
+                break;
+            }
+            i += width;
+        }
+    }
+    let mut word = Word {
+        start: i,
+        end: i,
+        alphanumeric: false,
+    };
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            if is_ascii_space(b) {
+                break;
+            }
+            word.alphanumeric |= b.is_ascii_alphanumeric();
+            i += 1;
+        } else {
+            let (c, space, width) = wide_char_at(raw, i);
+            if space {
+                break;
+            }
+            word.alphanumeric = word.alphanumeric || is_alphanumeric(c);
+            i += width;
+        }
+    }
+    word.end = i;
+    (word.start < word.end).then_some(word)
 }
 
 /// Appends `raw` to `out` with every run of white space made one space, the ends trimmed and
 /// the letters in lower case (as `str::to_lowercase` does it, final sigma included), and returns
-/// its words: runs of non-space characters holding a letter or digit. One pass over the bytes,
-/// decoding only the characters outside ASCII.
+/// its words: runs of non-space characters holding a letter or digit. Text is copied in runs,
+/// and lowercased in place where it is ASCII.
 fn push_collapsed_lower(raw: &str, out: &mut String) -> u32 {
-    if raw.contains('Σ') {
+    if !raw.is_ascii() && raw.contains('Σ') {
         // The one letter whose lower case depends on its neighbours: let the library do it.
         let start = out.len();
         let words = push_collapsed(raw, out);
@@ -169,66 +221,127 @@ fn push_collapsed_lower(raw: &str, out: &mut String) -> u32 {
         out.push_str(&lower);
         return words;
     }
+    let start = out.len();
     let bytes = raw.as_bytes();
-    let (mut words, mut in_word, mut alphanumeric, mut space_before) = (0, false, false, false);
-    let mut i = 0;
+    let (mut words, mut alphanumeric) = (0, false);
+    let mut i = skip_space(raw, 0);
+    // Text from `copied` on is copied as it is when a change (a run of spaces, an upper-case
+    // letter outside ASCII) or the end is reached: most blocks are copied in a few pieces.
+    let mut copied = i;
     while i < bytes.len() {
-        let b = bytes[i];
-        let (c, width) = if b.is_ascii() {
-            (char::from(b), 1)
-        } else {
-            match raw.get(i..).and_then(|s| s.chars().next()) {
-                Some(c) => (c, c.len_utf8()),
-                None => break,
-            }
+        // A run of printable ASCII (no spaces): the common case, a byte at a time.
+        let run = i;
+        while bytes.get(i).is_some_and(|b| (0x21..0x80).contains(b)) {
+            i += 1;
+        }
+        if !alphanumeric {
+            alphanumeric = bytes[run..i].iter().any(u8::is_ascii_alphanumeric);
+        }
+        let Some(&b) = bytes.get(i) else {
+            break;
         };
-        let (space, alnum) = classify(c);
-        if space {
-            if in_word {
-                words += u32::from(alphanumeric);
-                (in_word, alphanumeric) = (false, false);
-                space_before = true;
-            }
+        let (c, space, width) = if b.is_ascii() {
+            (char::from(b), is_ascii_space(b), 1)
         } else {
-            if space_before {
-                out.push(' ');
-                space_before = false;
+            wide_char_at(raw, i)
+        };
+        if space {
+            words += u32::from(alphanumeric);
+            alphanumeric = false;
+            let next = skip_space(raw, i);
+            if b == b' ' && next == i + 1 && next < bytes.len() {
+                i = next; // one plain space between words: kept as it is
+                continue;
             }
-            in_word = true;
-            alphanumeric |= alnum;
-            if b.is_ascii() {
-                out.push(char::from(b.to_ascii_lowercase()));
-            } else {
+            out.push_str(raw.get(copied..i).unwrap_or(""));
+            if next < bytes.len() {
+                out.push(' ');
+            }
+            (i, copied) = (next, next);
+            continue;
+        }
+        if !b.is_ascii() {
+            alphanumeric = alphanumeric || is_alphanumeric(c);
+            if !is_own_lower_case(c) {
+                out.push_str(raw.get(copied..i).unwrap_or(""));
                 out.extend(c.to_lowercase());
+                copied = i + width;
             }
         }
         i += width;
     }
-    words + u32::from(in_word && alphanumeric)
+    out.push_str(raw.get(copied..).unwrap_or(""));
+    // Letters outside ASCII are lower case already; this leaves them as they are.
+    out[start..].make_ascii_lowercase();
+    words + u32::from(alphanumeric)
+}
+
+/// Dashes, quotation marks and the like (U+2010 to U+2027), which smart punctuation puts in
+/// most paragraphs: not letters, digits or white space, and their own lower case. Looking
+/// them up in the Unicode tables costs hundreds of instructions each.
+fn is_general_punctuation(c: char) -> bool {
+    ('\u{2010}'..='\u{2027}').contains(&c)
+}
+
+/// Whether a character is a letter or digit.
+fn is_alphanumeric(c: char) -> bool {
+    !is_general_punctuation(c) && c.is_alphanumeric()
+}
+
+/// Whether a character is its own lower case (punctuation, digits, lower-case letters).
+fn is_own_lower_case(c: char) -> bool {
+    if is_general_punctuation(c) {
+        return true;
+    }
+    let mut lower = c.to_lowercase();
+    lower.next() == Some(c) && lower.next().is_none()
+}
+
+/// The first byte at or after `i` that is not white space (or the end).
+fn skip_space(raw: &str, mut i: usize) -> usize {
+    let bytes = raw.as_bytes();
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            if !is_ascii_space(b) {
+                break;
+            }
+            i += 1;
+        } else {
+            let (_, space, width) = wide_char_at(raw, i);
+            if !space {
+                break;
+            }
+            i += width;
+        }
+    }
+    i
 }
 
 /// [`push_collapsed_lower`] without the lower case.
 fn push_collapsed(raw: &str, out: &mut String) -> u32 {
-    let (mut words, mut in_word, mut alphanumeric, mut space_before) = (0, false, false, false);
-    for c in raw.chars() {
-        let (space, alnum) = classify(c);
-        if space {
-            if in_word {
-                words += u32::from(alphanumeric);
-                (in_word, alphanumeric) = (false, false);
-                space_before = true;
-            }
-        } else {
-            if space_before {
-                out.push(' ');
-                space_before = false;
-            }
-            in_word = true;
-            alphanumeric |= alnum;
-            out.push(c);
+    push_words(raw, out)
+}
+
+/// Appends the words of `raw` one space apart and counts those holding a letter or digit.
+fn push_words(raw: &str, out: &mut String) -> u32 {
+    let (mut words, mut at) = (0, 0);
+    while let Some(word) = next_word(raw, at) {
+        if at > 0 {
+            out.push(' ');
         }
+        out.push_str(raw.get(word.start..word.end).unwrap_or(""));
+        words += u32::from(word.alphanumeric);
+        at = word.end;
     }
-    words + u32::from(in_word && alphanumeric)
+    words
+}
+
+/// Whether `raw` holds `http://` or `https://`.
+fn has_web_address(raw: &str) -> bool {
+    raw.match_indices(':').any(|(i, _)| {
+        let (before, after) = raw.as_bytes().split_at(i);
+        after.starts_with(b"://") && (before.ends_with(b"http") || before.ends_with(b"https"))
+    })
 }
 
 /// `s` with every run of white space made one space and the ends trimmed.
@@ -253,6 +366,9 @@ mod tests {
         "Ünïcödé ÉTÉ İstanbul ǅ ΑΣ ΟΔΟΣ. σ Σ",
         "HTTPS://Example.org and http://x",
         "ΣΑΣ  ΑΣ\tα",
+        "x\u{2007}y\u{202f}z\u{2028}w \u{85}",
+        "Σ",
+        "ß ẞ ﬁ ΐ",
     ];
 
     #[test]
@@ -264,6 +380,32 @@ mod tests {
             assert_eq!(text.as_str(), collapsed.to_lowercase(), "{raw:?}");
             assert_eq!(words, count_words(raw), "{raw:?}");
             assert_eq!(collapse_spaces(raw), collapsed, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn mixed_pieces_collapse_as_the_slow_way_does() {
+        const PIECES: &[&str] = &[
+            "a", "Z", "9", " ", "  ", "\t", "\n", "\u{b}", "\u{a0}", "\u{3000}", "\u{85}", "É",
+            "ß", "Σ", "’", "—", "-", ".", "İ", "ǅ", "🙂", "http", "://", "s",
+        ];
+        let mut seed = 0x2545_f491_u64;
+        for _ in 0..3000 {
+            let mut raw = String::new();
+            for _ in 0..(seed % 9) {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                raw.push_str(PIECES[(seed >> 33) as usize % PIECES.len()]);
+            }
+            let mut text = BodyText::default();
+            let words = text.push_block(&raw, 1, None, true);
+            let collapsed = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(text.as_str(), collapsed.to_lowercase(), "{raw:?}");
+            assert_eq!(words, count_words(&raw), "{raw:?}");
+            assert_eq!(
+                has_web_address(&raw),
+                raw.contains("http://") || raw.contains("https://"),
+                "{raw:?}"
+            );
         }
     }
 
@@ -288,5 +430,14 @@ mod tests {
         assert_eq!(blocks[2].section, None);
         assert!(!blocks[2].has_web_address, "as written: HTTPS is not https");
         assert_eq!(text.joined_where(|s| s.is_none()), "see https://x");
+        for (raw, has) in [
+            ("a http://b", true),
+            ("https://", true),
+            ("http:/", false),
+            ("httpss://", false),
+            ("xhttps://y", true),
+        ] {
+            assert_eq!(has_web_address(raw), has, "{raw:?}");
+        }
     }
 }
