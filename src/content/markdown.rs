@@ -81,6 +81,16 @@ pub struct RenderedBody {
     pub has_raw_html: bool,
 }
 
+impl RenderedBody {
+    /// Frees the plain text, links, images and tables, which only the check reads.
+    pub fn drop_check_data(&mut self) {
+        self.text = BodyText::default();
+        self.links = Vec::new();
+        self.images = Vec::new();
+        self.tables = Vec::new();
+    }
+}
+
 /// Maps byte offsets of the body to lines and columns of the whole file.
 struct LineIndex {
     starts: Vec<usize>,
