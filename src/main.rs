@@ -316,8 +316,9 @@ fn run_check(term: &Term, site_dir: &Path, format: &str, deny_warnings: bool, dr
     } else {
         EXIT_OK
     };
-    // The process ends here: freeing every document one by one would only cost time.
+    // The process ends here: freeing every document and duty one by one would only cost time.
     std::mem::forget(site);
+    std::mem::forget(report);
     code
 }
 

@@ -30,7 +30,7 @@ pub struct Split<'a> {
 pub fn split(text: &str) -> Result<Split<'_>, SiteError> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[start..];
-    let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    let first_line_end = memchr::memchr(b'\n', rest.as_bytes()).map_or(rest.len(), |i| i + 1);
     if rest[..first_line_end].trim_end() != DELIMITER {
         return Err(SiteError::new(
             ErrorKind::FrontMatter,
@@ -44,7 +44,8 @@ pub fn split(text: &str) -> Result<Split<'_>, SiteError> {
     let fm_start = start + first_line_end;
     let mut pos = fm_start;
     while pos < text.len() {
-        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        let line_end =
+            memchr::memchr(b'\n', &text.as_bytes()[pos..]).map_or(text.len(), |i| pos + i + 1);
         if text[pos..line_end].trim_end() == DELIMITER {
             return Ok(Split {
                 front_matter: &text[fm_start..pos],
@@ -117,7 +118,7 @@ fn toml_help(message: &str) -> Option<&'static str> {
 /// Byte offsets where each line of `text` starts.
 fn line_starts(text: &str) -> Vec<usize> {
     std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
         .collect()
 }
 

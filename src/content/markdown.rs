@@ -100,8 +100,14 @@ struct LineIndex {
 impl LineIndex {
     fn new(body: &str, first_line: u32) -> Self {
         let mut starts = vec![0];
-        starts.extend(body.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', body.as_bytes()).map(|i| i + 1));
         LineIndex { starts, first_line }
+    }
+
+    /// The line of a byte offset (1-based, in the whole file).
+    fn line(&self, offset: usize) -> u32 {
+        let i = self.starts.partition_point(|&s| s <= offset) - 1;
+        self.first_line + i as u32
     }
 
     fn locate(&self, body: &str, offset: usize) -> (u32, u32) {
@@ -161,7 +167,10 @@ pub fn parse_body(
     html: BodyHtml,
 ) -> RenderedBody {
     let index = LineIndex::new(body, first_line);
-    let mut out = RenderedBody::default();
+    let mut out = RenderedBody {
+        text: BodyText::with_capacity(body.len()),
+        ..RenderedBody::default()
+    };
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut ids = IdSet::default();
 
@@ -182,14 +191,14 @@ pub fn parse_body(
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match &event {
             Event::Start(Tag::Heading { level, .. }) => {
-                let (line, _) = index.locate(body, range.start);
+                let line = index.line(range.start);
                 heading = Some((events.len(), String::new(), line));
                 let _ = level;
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((start, raw, line)) = heading.take() {
                     let text = collapse_spaces(&raw);
-                    let id = ids.unique(&slugify(&text));
+                    let id = ids.unique(slugify(&text));
                     if let Some(Event::Start(Tag::Heading { id: slot, .. })) = events.get_mut(start)
                     {
                         *slot = Some(CowStr::from(id.clone()));
@@ -209,7 +218,7 @@ pub fn parse_body(
             Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::BlockQuote(_))
                 if block.is_none() && heading.is_none() =>
             {
-                let (line, _) = index.locate(body, range.start);
+                let line = index.line(range.start);
                 block_text.clear();
                 block = Some((line, std::mem::take(&mut block_text)));
             }
@@ -255,7 +264,7 @@ pub fn parse_body(
                 }
             }
             Event::Start(Tag::Table(_)) => {
-                let (line, _) = index.locate(body, range.start);
+                let line = index.line(range.start);
                 if html == BodyHtml::Render {
                     table_labels.push(table_label(
                         table_labels.len() + 1,
@@ -678,12 +687,16 @@ pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     let mut dash = false;
     for c in text.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric()) {
             if dash && !slug.is_empty() {
                 slug.push('-');
             }
             dash = false;
-            slug.extend(c.to_lowercase());
+            if c.is_ascii() {
+                slug.push(c.to_ascii_lowercase());
+            } else {
+                slug.extend(c.to_lowercase());
+            }
         } else if c != '\'' && c != '’' {
             dash = true;
         }
@@ -699,20 +712,26 @@ pub fn slugify(text: &str) -> String {
 
 #[derive(Default)]
 struct IdSet {
-    used: std::collections::HashSet<String>,
+    used: std::collections::HashSet<String, foldhash::fast::RandomState>,
     /// The next suffix to try for each base, so that thousands of equal headings stay linear.
-    next: std::collections::HashMap<String, usize>,
+    next: std::collections::HashMap<String, usize, foldhash::fast::RandomState>,
 }
 
 impl IdSet {
-    fn unique(&mut self, base: &str) -> String {
-        let mut id = base.to_string();
-        let n = self.next.entry(base.to_string()).or_insert(1);
-        while !self.used.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            *n += 1;
+    fn unique(&mut self, base: String) -> String {
+        if !self.used.contains(&base) {
+            self.used.insert(base.clone());
+            return base;
         }
-        id
+        let n = self.next.entry(base.clone()).or_insert(1);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if !self.used.contains(&id) {
+                self.used.insert(id.clone());
+                return id;
+            }
+        }
     }
 }
 

@@ -476,7 +476,7 @@ fn duties_of(outcomes: &[&DocumentDuties]) -> Value {
     let duties: Vec<Value> = outcomes
         .iter()
         .flat_map(|o| o.duties.iter())
-        .filter(|d| seen.insert(d.rule.as_str()))
+        .filter(|d| seen.insert(d.rule))
         .map(|d| {
             json!({
                 "rule": d.rule,
@@ -584,9 +584,9 @@ mod tests {
 
     fn duty(status: DutyStatus) -> Duty {
         Duty {
-            rule: "r".into(),
-            explanation: String::new(),
-            citation: String::new(),
+            rule: "r",
+            explanation: "",
+            citation: "",
             verified: true,
             severity: Severity::Error,
             status,
