@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use time::Date;
 
-use crate::compliance::{check_site, Report};
-use crate::content::{load_site, LoadOptions, Site};
+use crate::compliance::{check_site, load_site_and_pack, Report};
+use crate::content::{LoadOptions, Site};
 use crate::error::{ErrorKind, Result, SiteError};
 use crate::output::{site_static_files, OutputFile, Staging};
 use crate::render::{render_site, render_site_to, Theme};
@@ -81,7 +81,7 @@ pub fn render_in_memory(site: &Site, report: &Report, today: Date) -> Result<Vec
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     let start = Instant::now();
     let mut timings = Timings::new();
-    let site = load_site(
+    let mut site = load_site_and_pack(
         &options.site_dir,
         LoadOptions {
             drafts: options.drafts,
@@ -94,6 +94,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     if report.blocks_publication(site.config.config.compliance.deny_warnings) {
         return Ok(BuildOutcome::Refused(report));
     }
+    // Rendering does not read the plain text, links or tables: free them before the pages
+    // take their memory.
+    site.drop_check_data();
     let theme = Theme::load(&site.root, site.config.config.theme.as_deref())?;
     let site_static = site_static_files(&site.root)?;
     let out = output_dir(&options.site_dir, options.output_dir.as_deref());

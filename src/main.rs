@@ -289,7 +289,7 @@ fn run_check(term: &Term, site_dir: &Path, format: &str, deny_warnings: bool, dr
         drafts,
         html: ccg_site::content::BodyHtml::Skip,
     };
-    let site = match ccg_site::content::load_site(site_dir, options) {
+    let site = match ccg_site::compliance::load_site_and_pack(site_dir, options) {
         Ok(s) => s,
         Err(e) => {
             term.print_errors(&e);

@@ -184,6 +184,28 @@ impl Report {
 /// The file site-wide findings point at.
 pub const SITE_FILE: &str = "site.toml";
 
+/// Loads a site (as [`crate::content::load_site`]) while the rule pack its `site.toml` names is
+/// compiled on another thread: the pack's regular expressions take tens of milliseconds, which
+/// would otherwise come after the loading instead of overlapping it (walking `content/` leaves
+/// a core idle).
+pub fn load_site_and_pack(
+    root: &std::path::Path,
+    options: crate::content::LoadOptions,
+) -> crate::Result<Site> {
+    // A broken site.toml is reported by load_site; here it only means no head start.
+    let regime = crate::config::load_config(root)
+        .ok()
+        .map(|c| c.config.compliance.regime.get_ref().clone());
+    std::thread::scope(|scope| {
+        if let Some(regime) = &regime {
+            scope.spawn(move || {
+                let _ = pack_for(regime);
+            });
+        }
+        crate::content::load_site(root, options)
+    })
+}
+
 /// Checks a loaded site against its regime's rule pack, as of `today`.
 pub fn check_site(site: &Site, today: Date) -> Report {
     let config = &site.config.config.compliance;
@@ -577,7 +599,7 @@ fn apply_waivers(site: &Site, report: &mut Report) {
         .flat_map(|o| o.duties.iter_mut())
         .chain(report.site_duties.iter_mut());
     for d in duties {
-        if d.status == DutyStatus::Missing && waived(&d.rule) {
+        if d.status == DutyStatus::Missing && waived(d.rule) {
             d.status = DutyStatus::Waived;
         }
     }

@@ -533,8 +533,8 @@ fn junit(report: &Report, options: PrintOptions) -> String {
             .duties
             .iter()
             .map(|duty| {
-                let f = active(&file, &duty.rule);
-                junit_case(&duty.rule, duty.status, &f, waiver(&duty.rule), options)
+                let f = active(&file, duty.rule);
+                junit_case(duty.rule, duty.status, &f, waiver(duty.rule), options)
             })
             .collect();
         for lint in LINTS {
@@ -557,8 +557,8 @@ fn junit(report: &Report, options: PrintOptions) -> String {
         .site_duties
         .iter()
         .map(|duty| {
-            let f = active(SITE_FILE, &duty.rule);
-            junit_case(&duty.rule, duty.status, &f, waiver(&duty.rule), options)
+            let f = active(SITE_FILE, duty.rule);
+            junit_case(duty.rule, duty.status, &f, waiver(duty.rule), options)
         })
         .collect();
     suites.push(("site".to_string(), SITE_FILE.to_string(), site_cases));

@@ -7,7 +7,7 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use super::fields::{parse_date, Field, FieldTable, FieldValue};
+use super::fields::{Field, FieldTable, FieldValue};
 use crate::error::{line_col, ErrorKind, SiteError};
 
 /// The delimiter line around front matter.
@@ -170,16 +170,14 @@ impl Converter<'_> {
                 FieldValue::Float(f.to_string().replace('_', "").parse().unwrap_or(f64::NAN))
             }
             DeValue::Boolean(b) => FieldValue::Boolean(*b),
-            DeValue::Datetime(dt) => {
-                let text = dt.to_string();
-                match (dt.date, dt.time) {
-                    (Some(_), None) => match parse_date(&text) {
-                        Some(d) => FieldValue::Date(d),
-                        None => FieldValue::DateTime(text),
-                    },
-                    _ => FieldValue::DateTime(text),
-                }
-            }
+            DeValue::Datetime(dt) => match (dt.date, dt.time) {
+                // A plain date, the common case, without going through its text.
+                (Some(d), None) => time::Month::try_from(d.month)
+                    .ok()
+                    .and_then(|m| time::Date::from_calendar_date(i32::from(d.year), m, d.day).ok())
+                    .map_or_else(|| FieldValue::DateTime(dt.to_string()), FieldValue::Date),
+                _ => FieldValue::DateTime(dt.to_string()),
+            },
             DeValue::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items.iter() {

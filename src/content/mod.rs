@@ -109,9 +109,9 @@ impl Site {
     /// front matter). `build` calls it once the site is checked; `serve`, which checks again
     /// after each edit, must not.
     pub fn drop_check_data(&mut self) {
-        for doc in &mut self.documents {
-            doc.body.drop_check_data();
-        }
+        self.documents
+            .par_iter_mut()
+            .for_each(|doc| doc.body.drop_check_data());
     }
 }
 

@@ -512,7 +512,7 @@ fn duty_table(outcome: &DocumentDuties, number: usize) -> String {
 
 fn push_duty_row(html: &mut String, duty: &Duty) {
     html.push_str("<tr><th scope=row>");
-    push_escaped_html(html, &duty.explanation);
+    push_escaped_html(html, duty.explanation);
     if duty.severity == crate::compliance::Severity::Warning {
         html.push_str(" <span class=hint>(recommended)</span>");
     }
