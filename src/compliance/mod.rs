@@ -308,7 +308,8 @@ fn diagnostic(
 }
 
 // The rule's texts are borrowed from the embedded pack, which lives as long as the program: a
-// 10,000-document site has some 200,000 duties, and copies of their texts cost 80 MB.
+// 10,000-document site has some 200,000 duties, and copying their texts cost three allocations
+// and copies each.
 fn duty(
     site: &Site,
     rule: &'static Rule,
