@@ -51,6 +51,18 @@ fn demo_site_builds_a_page_for_every_document() {
         sitemap.contains("https://www.northfield-ccg.example.nhs.uk/annual-reports/2023-24/"),
         "{sitemap}"
     );
+    // Every compliance page is listed, the section pages as well as the summary.
+    for section in ["annual-reports", "registers-of-interests", "other-pages"] {
+        assert!(public
+            .join(format!("compliance/{section}/index.html"))
+            .is_file());
+        assert!(
+            sitemap.contains(&format!(
+                "https://www.northfield-ccg.example.nhs.uk/compliance/{section}/</loc>"
+            )),
+            "{sitemap}"
+        );
+    }
     let csv =
         std::fs::read_to_string(public.join("register-of-interests/register-of-interests.csv"))
             .unwrap();

@@ -6,9 +6,14 @@ use crate::content::{Document, Kind, Site};
 use crate::output::OutputFile;
 use crate::render::context::{csv_url, SiteContext};
 
-/// The sitemap, the feed and every register's CSV.
-pub fn generated_files(site: &Site, ctx: &SiteContext) -> Vec<OutputFile> {
-    generated_files_of(site, ctx, |_| true)
+/// The sitemap, the feed and every register's CSV. `compliance_pages` are the URLs of the
+/// compliance report's section pages, which the sitemap lists after the summary.
+pub fn generated_files(
+    site: &Site,
+    ctx: &SiteContext,
+    compliance_pages: &[String],
+) -> Vec<OutputFile> {
+    generated_files_of(site, ctx, compliance_pages, |_| true)
 }
 
 /// The sitemap, the feed and the CSVs of the registers `include` selects (`serve` makes only
@@ -16,9 +21,10 @@ pub fn generated_files(site: &Site, ctx: &SiteContext) -> Vec<OutputFile> {
 pub fn generated_files_of(
     site: &Site,
     ctx: &SiteContext,
+    compliance_pages: &[String],
     include: impl Fn(&Document) -> bool,
 ) -> Vec<OutputFile> {
-    let mut files = vec![sitemap(site, ctx), atom(site, ctx)];
+    let mut files = vec![sitemap(site, ctx, compliance_pages), atom(site, ctx)];
     for doc in site.documents.iter().filter(|d| include(d)) {
         if let (Some(url), Some(rows)) = (csv_url(doc), doc.kind.register_rows()) {
             files.push(OutputFile {
@@ -45,12 +51,13 @@ fn xml_escape(s: &str) -> String {
     out
 }
 
-fn sitemap(site: &Site, ctx: &SiteContext) -> OutputFile {
+fn sitemap(site: &Site, ctx: &SiteContext, compliance_pages: &[String]) -> OutputFile {
     let base = ctx.base_url();
     let mut urls: Vec<(String, String)> = vec![
         ("/".into(), String::new()),
         ("/compliance/".into(), String::new()),
     ];
+    urls.extend(compliance_pages.iter().map(|u| (u.clone(), String::new())));
     for k in Kind::ALL {
         if let (Some(u), true) = (k.listing_url(), site.of_kind(*k).next().is_some()) {
             urls.push((u, String::new()));

@@ -207,6 +207,13 @@ impl CompliancePlan {
             .chain(self.other_pages.iter())
     }
 
+    /// The URL of every page of every section (not the summary), for the sitemap.
+    pub fn section_page_urls(&self) -> Vec<String> {
+        self.sections()
+            .flat_map(|section| (1..=section.pages()).map(|page| section.page_url(page)))
+            .collect()
+    }
+
     /// Every compliance page: the summary, then each page of each section.
     pub fn jobs(&self) -> Vec<PageJob<'_>> {
         let mut jobs = vec![PageJob::ComplianceSummary(self)];

@@ -336,8 +336,10 @@ pub fn render_site_to(
     sink: &FileSink<'_>,
 ) -> Result<()> {
     let ctx = SiteContext::new(site, today);
+    let compliance = CompliancePlan::of(report);
     let generated = || {
-        let files = crate::output::feeds::generated_files(site, &ctx);
+        let files =
+            crate::output::feeds::generated_files(site, &ctx, &compliance.section_page_urls());
         let statics = theme.static_files.iter().map(|(path, bytes)| OutputFile {
             path: path.clone(),
             bytes: bytes.clone(),
@@ -348,7 +350,6 @@ pub fn render_site_to(
             .try_for_each(sink)
             .map_err(Error::from)
     };
-    let compliance = CompliancePlan::of(report);
     let (pages, generated) = rayon::join(
         || {
             render_pages_to(

@@ -324,9 +324,12 @@ impl Rebuilder {
         let jobs = affected_jobs(site, &report, &compliance, changed);
         let ctx = SiteContext::new(site, self.options.today);
         let mut pages = render_pages(&jobs, site, &report, &loaded.theme, &ctx)?;
-        pages.extend(crate::output::feeds::generated_files_of(site, &ctx, |d| {
-            changed.contains(&d.path)
-        }));
+        pages.extend(crate::output::feeds::generated_files_of(
+            site,
+            &ctx,
+            &compliance.section_page_urls(),
+            |d| changed.contains(&d.path),
+        ));
         let files_rendered = pages.len();
         let findings = findings_by_page(site, &report);
         let mut changed_pages = findings_changed(&self.findings, &findings);
