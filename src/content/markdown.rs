@@ -111,11 +111,10 @@ impl LineIndex {
     }
 
     fn locate(&self, body: &str, offset: usize) -> (u32, u32) {
-        let i = self.starts.partition_point(|&s| s <= offset) - 1;
-        let col = body
-            .get(self.starts[i]..offset)
-            .map_or(1, |s| s.chars().count() + 1);
-        (self.first_line + i as u32, col as u32)
+        let line = self.line(offset);
+        let start = self.starts[(line - self.first_line) as usize];
+        let col = body.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        (line, col as u32)
     }
 }
 
