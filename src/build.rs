@@ -80,7 +80,7 @@ pub fn render_in_memory(site: &Site, report: &Report, today: Date) -> Result<Vec
 /// warnings with `deny_warnings`).
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
     let start = Instant::now();
-    let mut timings = Timings::new();
+    let mut timings = crate::timings::StageTimings::new();
     let mut site = load_site_and_pack(
         &options.site_dir,
         LoadOptions {
@@ -135,50 +135,4 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome> {
         elapsed: start.elapsed(),
     };
     Ok(BuildOutcome::Built(report))
-}
-
-/// Time per pipeline stage and the peak memory at its end, printed to stderr when
-/// `CCG_SITE_TIMINGS` is set (for profiling).
-struct Timings {
-    enabled: bool,
-    last: Instant,
-    laps: Vec<(&'static str, Duration, Option<u64>)>,
-}
-
-impl Timings {
-    fn new() -> Self {
-        Timings {
-            enabled: std::env::var_os("CCG_SITE_TIMINGS").is_some(),
-            last: Instant::now(),
-            laps: Vec::new(),
-        }
-    }
-
-    fn lap(&mut self, stage: &'static str) {
-        let now = Instant::now();
-        let peak = self.enabled.then(peak_memory_kb).flatten();
-        self.laps.push((stage, now - self.last, peak));
-        self.last = now;
-    }
-
-    fn print(&self) {
-        if self.enabled {
-            let parts: Vec<String> = self
-                .laps
-                .iter()
-                .map(|(s, d, peak)| match peak {
-                    Some(kb) => format!("{s} {:.3} s (peak {} MB)", d.as_secs_f64(), kb / 1024),
-                    None => format!("{s} {:.3} s", d.as_secs_f64()),
-                })
-                .collect();
-            eprintln!("timings: {}", parts.join(", "));
-        }
-    }
-}
-
-/// The process's peak resident memory so far, in KB (Linux only: `VmHWM` in /proc/self/status).
-fn peak_memory_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }

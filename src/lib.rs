@@ -16,5 +16,6 @@ pub mod output;
 pub mod render;
 pub mod serve;
 pub mod suggest;
+pub mod timings;
 
 pub use error::{Error, ErrorKind, Result, SiteError};

@@ -289,6 +289,7 @@ fn run_check(term: &Term, site_dir: &Path, format: &str, deny_warnings: bool, dr
         drafts,
         html: ccg_site::content::BodyHtml::Skip,
     };
+    let mut timings = ccg_site::timings::StageTimings::new();
     let site = match ccg_site::compliance::load_site_and_pack(site_dir, options) {
         Ok(s) => s,
         Err(e) => {
@@ -296,7 +297,9 @@ fn run_check(term: &Term, site_dir: &Path, format: &str, deny_warnings: bool, dr
             return EXIT_FAILURE;
         }
     };
+    timings.lap("load");
     let report = ccg_site::compliance::check_site(&site, today());
+    timings.lap("check");
     let deny = deny_warnings || site.config.config.compliance.deny_warnings;
     let color = match term.color_choice {
         Some(c) => c,
@@ -311,6 +314,8 @@ fn run_check(term: &Term, site_dir: &Path, format: &str, deny_warnings: bool, dr
     };
     let text = printer::render(&report, format, options);
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    timings.lap("report");
+    timings.print();
     let code = if report.blocks_publication(deny) {
         EXIT_FINDINGS
     } else {
