@@ -61,9 +61,12 @@ thread_local! {
     /// What each heading text matched, per pack (by [`Pack::serial`]), on this thread. A site's
     /// documents repeat their headings (every annual report has its "Quality" section) and
     /// matching one heading takes thousands of instructions: its three forms, three searches.
-    static MATCHED: RefCell<HashMap<usize, HashMap<String, Rc<PatternMatches>>>> =
-        RefCell::new(HashMap::new());
+    static MATCHED: RefCell<HashMap<usize, RememberedHeadings>> = RefCell::new(HashMap::new());
 }
+
+/// Heading texts and what they matched. Hashed with foldhash: SipHash's resistance to chosen
+/// keys is not needed for a site's own headings, and it cost 2% of `check`.
+type RememberedHeadings = HashMap<String, Rc<PatternMatches>, foldhash::fast::RandomState>;
 
 /// The patterns of `pack`'s set that a heading's text matches, remembered on this thread.
 fn remembered_matching(pack: &Pack, set: &HeadingPatternSet, text: &str) -> Rc<PatternMatches> {
@@ -760,14 +763,15 @@ fn item_findings(
     table: &FieldTable,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let what = lower_first(&rule.def.explanation);
-    let entry = format!("[[{path}]] entry {number}");
+    // Made only for a finding: most entries of a register have none.
+    let what = || lower_first(&rule.def.explanation);
+    let entry = || format!("[[{path}]] entry {number}");
     for name in &rule.def.item_fields {
         match table.get(name).filter(|f| filled(f)) {
             None => out.push(at(
                 item,
-                format!("{entry} has no `{name}`"),
-                format!("add `{name} = ...` to this entry: {what}"),
+                format!("{entry} has no `{name}`", entry = entry()),
+                format!("add `{name} = ...` to this entry: {what}", what = what()),
             )),
             Some(f) => out.extend(allowed_value_findings(rule, f, name)),
         }
@@ -781,8 +785,12 @@ fn item_findings(
     {
         out.push(at(
             item,
-            format!("{entry} has none of {}", rule.def.any_of_fields.join(", ")),
-            format!("add one of them: {what}"),
+            format!(
+                "{entry} has none of {}",
+                rule.def.any_of_fields.join(", "),
+                entry = entry()
+            ),
+            format!("add one of them: {what}", what = what()),
         ));
     }
     for (cond, fields) in &rule.conditional_fields {
@@ -791,8 +799,12 @@ fn item_findings(
                 if !table.get(name).is_some_and(filled) {
                     out.push(at(
                         item,
-                        format!("{entry} has no `{name}` (needed when {})", cond.path),
-                        format!("add `{name} = ...`: {what}"),
+                        format!(
+                            "{entry} has no `{name}` (needed when {})",
+                            cond.path,
+                            entry = entry()
+                        ),
+                        format!("add `{name} = ...`: {what}", what = what()),
                     ));
                 }
             }
@@ -803,8 +815,8 @@ fn item_findings(
             if fb.as_date().is_some_and(|db| db < da) {
                 out.push(at(
                     fb,
-                    format!("{entry}: `{b}` is before `{a}`"),
-                    format!("check the dates: {what}"),
+                    format!("{entry}: `{b}` is before `{a}`", entry = entry()),
+                    format!("check the dates: {what}", what = what()),
                 ));
             }
         }
@@ -826,9 +838,10 @@ fn item_findings(
                             "{entry}: `{}` is {days} days after the latest of {}; at most {} are allowed",
                             w.field,
                             w.from_latest_of.join(", "),
-                            w.days
+                            w.days,
+                            entry = entry()
                         ),
-                        format!("record interests promptly: {what}"),
+                        format!("record interests promptly: {what}", what = what()),
                     ));
                 }
             }

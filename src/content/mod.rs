@@ -520,7 +520,8 @@ pub fn reserved_urls() -> Vec<(String, &'static str)> {
 /// ccg-site generates itself. `serve` calls it after reloading single documents.
 pub fn check_urls(documents: &[Document]) -> Vec<SiteError> {
     let mut problems = Vec::new();
-    let mut seen: HashMap<&str, &Document> = HashMap::new();
+    let mut seen: HashMap<&str, &Document, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(documents.len(), Default::default());
     let reserved = reserved_urls();
     for d in documents {
         let generated = reserved
