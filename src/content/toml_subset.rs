@@ -688,8 +688,9 @@ mod tests {
         }
     }
 
-    /// `CCG_SITE_FM_CORPUS=/dev/shm/s10k/content cargo test --lib toml_subset -- --ignored
-    /// --nocapture` compares both paths on every document of a generated corpus.
+    /// `CCG_SITE_FM_CORPUS=/dev/shm/s10k/content cargo test --release --lib toml_subset --
+    /// --ignored --nocapture` compares both paths on every document of a generated corpus, then
+    /// times each over the corpus's front matter (in memory, one thread).
     #[test]
     #[ignore = "needs a corpus folder in CCG_SITE_FM_CORPUS"]
     fn matches_the_full_parser_on_a_corpus() {
@@ -700,5 +701,33 @@ mod tests {
             fast * 100 >= files * 95,
             "only {fast} of {files} took the fast path"
         );
+
+        let texts: Vec<String> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .collect();
+        let front_matter_bytes: usize = texts
+            .iter()
+            .filter_map(|t| split(t).ok())
+            .map(|s| s.front_matter.len())
+            .sum();
+        let time = |name: &str, run: &dyn Fn(&str, &Split<'_>) -> bool| {
+            let mut best = std::time::Duration::MAX;
+            for _ in 0..3 {
+                let start = std::time::Instant::now();
+                for text in &texts {
+                    if let Ok(parts) = split(text) {
+                        assert!(run(text, &parts));
+                    }
+                }
+                best = best.min(start.elapsed());
+            }
+            let per_byte = best.as_nanos() as f64 / front_matter_bytes as f64;
+            println!("{name}: {best:?} for {front_matter_bytes} bytes, {per_byte:.2} ns a byte");
+        };
+        time("fast path", &|text, parts| parse(text, parts).is_some());
+        time("full path", &|text, parts| parse_full(text, parts).is_ok());
     }
 }
