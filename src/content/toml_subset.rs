@@ -139,7 +139,10 @@ impl Scanner<'_> {
         loop {
             self.skip_spaces();
             match self.peek() {
-                None => return Some(root),
+                None => {
+                    shrink(&mut root);
+                    return Some(root);
+                }
                 Some(b'\n' | b'\r') => self.newline()?,
                 Some(b'#') => {
                     self.comment()?;
@@ -309,16 +312,24 @@ impl Scanner<'_> {
         if self.peek() == Some(b'"') && self.peek_at(1) == Some(b'"') {
             return None; // a multi-line string
         }
-        let mut out = String::new();
+        // Built only once an escape is met: most strings are copied whole, at their exact size.
+        let mut unescaped: Option<String> = None;
         let mut run_start = self.pos;
         loop {
             match self.peek()? {
                 b'"' => {
-                    out.push_str(self.text.get(run_start..self.pos)?);
+                    let run = self.text.get(run_start..self.pos)?;
                     self.pos += 1;
-                    return Some(out);
+                    return Some(match unescaped {
+                        None => run.to_string(),
+                        Some(mut out) => {
+                            out.push_str(run);
+                            out
+                        }
+                    });
                 }
                 b'\\' => {
+                    let out = unescaped.get_or_insert_with(String::new);
                     out.push_str(self.text.get(run_start..self.pos)?);
                     out.push(match self.peek_at(1)? {
                         b'"' => '"',
@@ -442,6 +453,26 @@ fn is_bare_key_byte(b: u8) -> bool {
 /// The value of ASCII digits (at most four here, so no overflow).
 fn decimal(digits: &[u8]) -> u32 {
     digits.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'))
+}
+
+/// Drops the spare capacity that growing tables and arrays one entry at a time leaves: the
+/// full path sizes them exactly, and the tables of 10,000 documents stay in memory.
+fn shrink(table: &mut FieldTable) {
+    table.entries.shrink_to_fit();
+    for (_, field) in &mut table.entries {
+        match &mut field.value {
+            FieldValue::Table(inner) => shrink(inner),
+            FieldValue::Array(items) => {
+                items.shrink_to_fit();
+                for item in items {
+                    if let FieldValue::Table(inner) = &mut item.value {
+                        shrink(inner);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn table_field(line: u32, column: u32) -> Field {
