@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod period;
 pub mod plain_text;
 pub mod regime;
+mod toml_subset;
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
