@@ -81,7 +81,12 @@ pub fn remove_keywords(text: &str, rule: &Rule) -> String {
         .collect::<Vec<_>>()
         .join("\n")
         .replace("**", "");
-    for k in &rule.keywords {
+    // The rule's compiled keywords are made for lower-case text; the body keeps its case.
+    for pattern in &rule.def.keywords {
+        let k = regex::RegexBuilder::new(pattern)
+            .case_insensitive(true)
+            .build()
+            .expect("the pack's patterns compile");
         body = k.replace_all(&body, "zqx").into_owned();
     }
     format!("{front}{body}")
