@@ -27,7 +27,8 @@ use time::Date;
 
 use crate::content::{Document, Kind, Site};
 use engine::{
-    evaluate, evaluate_site, Context, DocView, Finding, Outcome, SiteKeywordHits, SiteView,
+    evaluate, evaluate_site, Context, DocView, Finding, Outcome, SiteKeywordHits, SiteSearches,
+    SiteView,
 };
 use lints::{lint_document, LinkTargets};
 use pack::{pack_for, Pack, Rule};
@@ -215,10 +216,16 @@ pub fn check_site(site: &Site, today: Date) -> Report {
         Err(e) => return broken_pack_report(site, &regime, &e.to_string()),
     };
     let targets = LinkTargets::of_site(site);
+    let searches = SiteSearches::new(
+        site_pack,
+        site.documents
+            .iter()
+            .filter(|d| counts_for_site_rules(d, site_pack)),
+    );
     let checked: Vec<DocumentCheck> = site
         .documents
         .par_iter()
-        .map(|doc| check_document(site, doc, site_pack, &targets, today))
+        .map(|doc| check_document(site, doc, site_pack, &targets, today, Some(&searches)))
         .collect();
     assemble_report(site, site_pack, checked, today)
 }
@@ -373,7 +380,7 @@ impl CheckCache {
             let targets = LinkTargets::of_site(site);
             let fresh: Vec<DocumentCheck> = to_check
                 .par_iter()
-                .map(|doc| check_document(site, doc, site_pack, &targets, today))
+                .map(|doc| check_document(site, doc, site_pack, &targets, today, None))
                 .collect();
             for (doc, check) in to_check.iter().zip(fresh) {
                 self.by_path.insert(doc.path.clone(), check);
@@ -411,6 +418,7 @@ fn check_document(
     site_pack: &'static Pack,
     targets: &LinkTargets,
     today: Date,
+    site_searches: Option<&SiteSearches>,
 ) -> DocumentCheck {
     let pack = pack_of(doc, site_pack);
     let archived = (pack.regime() != site_pack.regime()).then(|| pack.regime());
@@ -462,7 +470,11 @@ fn check_document(
         regime: pack.regime().to_string(),
         duties,
     };
-    let hits = SiteKeywordHits::of_text(site_pack, view.text);
+    let hits = SiteKeywordHits::of_text_open(
+        site_pack,
+        view.text,
+        site_searches.map(|s| (s, counts_for_site_rules(doc, site_pack))),
+    );
     DocumentCheck {
         duties,
         diagnostics,
@@ -492,6 +504,12 @@ fn theme_links_statement(site: &Site) -> bool {
     }
 }
 
+/// Whether a document counts for the site rules: not a draft, and judged under the site's
+/// regime (an archived predecessor's documents do not).
+fn counts_for_site_rules(doc: &Document, site_pack: &'static Pack) -> bool {
+    !doc.draft && pack_of(doc, site_pack).regime() == site_pack.regime()
+}
+
 fn check_site_rules<'a>(
     site: &'a Site,
     pack: &'static Pack,
@@ -501,7 +519,7 @@ fn check_site_rules<'a>(
     let mut documents = Vec::with_capacity(checked.len());
     let mut hits = SiteKeywordHits::default();
     for (doc, doc_hits) in checked {
-        if !doc.draft && pack_of(doc, pack).regime() == pack.regime() {
+        if counts_for_site_rules(doc, pack) {
             documents.push(doc);
             hits.extend(doc_hits);
         }
@@ -635,5 +653,46 @@ mod tests {
         site.documents.retain(|d| !edited.contains(&d.path));
         let third = cache.check(&site, &BTreeSet::new(), today);
         assert_eq!(json(&third), json(&check_site(&site, today)));
+    }
+
+    #[test]
+    fn site_searches_settled_early_report_what_searching_every_text_reports() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut site = load_site(root, LoadOptions::default()).expect("the demo site loads");
+        let today = time::macros::date!(2026 - 11 - 30);
+        let json = |r: &Report| serde_json::to_value(r).expect("a report is JSON");
+        let full = |site: &Site| json(&CheckCache::new().check(site, &BTreeSet::new(), today));
+        let status = |site: &Site, id: &str| {
+            let report = check_site(site, today);
+            let duty = report.site_duties.iter().find(|d| d.rule == id).cloned();
+            (json(&report), duty.map(|d| d.status))
+        };
+        let breaches = "register-of-interests.breaches";
+        let (report, met) = status(&site, breaches);
+        assert_eq!(report, full(&site));
+        assert_eq!(met, Some(DutyStatus::Met));
+        // Only one document says it: still met, whichever thread finds it.
+        let sayers: Vec<usize> = (0..site.documents.len())
+            .filter(|&i| site.documents[i].body.text.as_str().contains("breach"))
+            .collect();
+        assert!(!sayers.is_empty());
+        for &i in &sayers[1..] {
+            site.documents[i].body.text = Default::default();
+        }
+        let (report, met) = status(&site, breaches);
+        assert_eq!(report, full(&site));
+        assert_eq!(met, Some(DutyStatus::Met));
+        // Nobody says it: missing.
+        site.documents[sayers[0]].body.text = Default::default();
+        let (report, missing) = status(&site, breaches);
+        assert_eq!(report, full(&site));
+        assert_eq!(missing, Some(DutyStatus::Missing));
+        // Without the register page, its alternative wording is searched for again.
+        site.documents
+            .retain(|d| d.kind != Kind::RegisterOfInterests);
+        assert_eq!(
+            status(&site, "register-of-interests.published-or-on-request").0,
+            full(&site)
+        );
     }
 }
