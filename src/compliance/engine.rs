@@ -983,27 +983,25 @@ impl SiteKeywordHits {
         Self::of_text_open(pack, text, None)
     }
 
-    /// [`SiteKeywordHits::of_text`], searching only for what `open` leaves to find, and
-    /// telling it what this text found when `settles` (the text counts for the site rules).
+    /// [`SiteKeywordHits::of_text`], searching only for what `open` leaves to find; with
+    /// `settles` (the text counts for the site rules) what it finds settles it for the rest.
     pub fn of_text_open(pack: &Pack, text: &str, open: Option<(&SiteSearches, bool)>) -> Self {
+        let (searches, settles) = match open {
+            Some((searches, settles)) => (Some(searches), settles),
+            None => (None, false),
+        };
         let mut hits = SiteKeywordHits::default();
         for (i, (_, rule)) in pack.site_rules().enumerate() {
-            let searches = open.map(|(o, _)| o);
-            let found = |found: &[AtomicBool]| {
-                if let (Some((_, true)), Some(flag)) = (open, found.get(i)) {
-                    flag.store(true, Ordering::Relaxed);
-                }
-            };
             if rule.check == CheckKind::Keyword
-                && searches.is_none_or(|o| !o.keyword_found(i))
+                && searches.is_none_or(|s| !s.keyword_found(i))
                 && keywords_match(rule, text)
             {
                 hits.keywords.push(rule.id().to_string());
-                if let Some(o) = searches {
-                    found(&o.keywords_found);
+                if let (Some(s), true) = (searches, settles) {
+                    s.settle_keyword(i);
                 }
             }
-            if searches.is_none_or(|o| o.alternatives_needed(i))
+            if searches.is_none_or(|s| s.alternatives_needed(i))
                 && rule.alternative_keywords.iter().any(|k| k.is_match(text))
             {
                 hits.alternatives.push(rule.id().to_string());
@@ -1065,6 +1063,12 @@ impl SiteSearches {
         self.keywords_found
             .get(i)
             .is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+
+    fn settle_keyword(&self, i: usize) {
+        if let Some(found) = self.keywords_found.get(i) {
+            found.store(true, Ordering::Relaxed);
+        }
     }
 
     fn alternatives_needed(&self, i: usize) -> bool {
