@@ -117,6 +117,9 @@ fn toml_help(message: &str) -> Option<&'static str> {
         Some("each key may appear once in a table; remove or rename the repeated one")
     } else if message.contains("invalid basic string") || message.contains("unclosed") {
         Some("close the string with a matching quote on the same line, or use ''' for text over several lines")
+    } else if message.contains("invalid date") {
+        // Checked before "expected": toml says "invalid date, expected day between 01 and 30".
+        Some("use a date that exists, written YEAR-MONTH-DAY, e.g. 2023-06-30")
     } else if message.contains("string values must be quoted") || message.contains("expected") {
         Some("text values need quotes, e.g. title = \"Annual report 2023/24\"; dates are written 2024-07-15")
     } else {
@@ -242,6 +245,16 @@ mod tests {
         let second = items[1].as_table().unwrap().get("you_said").unwrap();
         assert_eq!(second.line, 8);
         assert_eq!(t.path("title").unwrap().line, 2);
+    }
+
+    #[test]
+    fn an_impossible_date_gets_help_about_dates() {
+        let text = "+++\ntitle = \"A\"\npublished = 2023-06-31\n+++\n";
+        let s = split(text).unwrap();
+        let e = parse(text, &s).unwrap_err();
+        assert_eq!(e.line, Some(3), "{e:?}");
+        let help = e.help.unwrap_or_default();
+        assert!(help.contains("a date that exists"), "{help}");
     }
 
     #[test]
