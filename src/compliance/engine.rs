@@ -978,14 +978,10 @@ pub struct SiteKeywordHits {
 }
 
 impl SiteKeywordHits {
-    /// The site rules of `pack` that `text` (plain, lower case) speaks to.
-    pub fn of_text(pack: &Pack, text: &str) -> Self {
-        Self::of_text_open(pack, text, None)
-    }
-
-    /// [`SiteKeywordHits::of_text`], searching only for what `open` leaves to find; with
-    /// `settles` (the text counts for the site rules) what it finds settles it for the rest.
-    pub fn of_text_open(pack: &Pack, text: &str, open: Option<(&SiteSearches, bool)>) -> Self {
+    /// The site rules of `pack` that `text` (plain, lower case) speaks to: all of them, or,
+    /// with `open`, only those still open; with `settles` (the text counts for the site
+    /// rules) what it finds settles them for the rest.
+    pub fn of_text(pack: &Pack, text: &str, open: Option<(&SiteSearches, bool)>) -> Self {
         let (searches, settles) = match open {
             Some((searches, settles)) => (Some(searches), settles),
             None => (None, false),

@@ -470,7 +470,7 @@ fn check_document(
         regime: pack.regime().to_string(),
         duties,
     };
-    let hits = SiteKeywordHits::of_text_open(
+    let hits = SiteKeywordHits::of_text(
         site_pack,
         view.text,
         site_searches.map(|s| (s, counts_for_site_rules(doc, site_pack))),
